@@ -1,0 +1,51 @@
+"""Alembic environment. Run through `portfolio db upgrade` (or automatically on app start), which hands
+over the engine; plain `alembic` commands use PORTFOLIO_DATABASE_URL."""
+
+from alembic import context
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+import portfolio.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+# Any fixed number: several app processes sharing one PostgreSQL must not migrate at the same time.
+MIGRATION_LOCK_ID = 7_305_112
+
+
+def _engine():
+    engine = config.attributes.get("engine")
+    if engine is None:
+        from portfolio.config import load_settings
+        from portfolio.db import make_engine
+
+        engine = make_engine(load_settings().effective_database_url)
+    return engine
+
+
+def run_migrations_online() -> None:
+    engine = _engine()
+    with engine.connect() as connection:
+        is_postgres = connection.dialect.name == "postgresql"
+        if is_postgres:
+            connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+            connection.commit()
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=connection.dialect.name == "sqlite",
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if is_postgres:
+                connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK_ID})
+                connection.commit()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline (SQL script) migrations are not supported; run against a database.")
+run_migrations_online()

@@ -1,0 +1,1 @@
+"""AI Pilot Portfolio: the domain package. Runs without Streamlit."""

@@ -1,0 +1,97 @@
+"""The `portfolio` command."""
+
+from typing import Annotated
+
+import typer
+
+from portfolio import db
+from portfolio.config import Settings, load_settings
+from portfolio.errors import PortfolioError
+
+app = typer.Typer(
+    help="AI Pilot Portfolio: manage the database and the demo portfolio from the command line.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(
+    help="Database schema: upgrade to the newest version, show the current one.", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="PORTFOLIO_DATABASE_URL",
+        show_envvar=True,
+        help="Database to use. Default: the SQLite file in data/.",
+    ),
+]
+
+
+def _settings(database_url: str | None) -> Settings:
+    return load_settings(database_url=database_url)
+
+
+def _fail(error: Exception) -> None:
+    typer.secho(f"Error: {error}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseUrl = None) -> None:
+    """Bring the database schema to the newest version (the app also does this on start)."""
+    settings = _settings(database_url)
+    try:
+        engine = db.make_engine(settings.effective_database_url)
+        db.upgrade(engine)
+        typer.echo(
+            f"Database {db.describe(settings.effective_database_url)} is at revision {db.current_revision(engine)}."
+        )
+    except PortfolioError as error:
+        _fail(error)
+
+
+@db_app.command("current")
+def db_current(database_url: DatabaseUrl = None) -> None:
+    """Show the database's schema revision and the newest one available."""
+    settings = _settings(database_url)
+    try:
+        engine = db.make_engine(settings.effective_database_url)
+        db.check_connection(engine)
+        current, head = db.current_revision(engine), db.head_revision(engine)
+        state = "up to date" if current == head else f"behind; run `portfolio db upgrade` to reach {head}"
+        typer.echo(f"Revision {current or 'none (empty database)'}: {state}.")
+    except PortfolioError as error:
+        _fail(error)
+
+
+@app.command()
+def demo(database_url: DatabaseUrl = None) -> None:
+    """Load the demo portfolio (Meridian Group: 36 use cases) into an empty database."""
+    from portfolio.startup import prepare_database
+
+    settings = load_settings(database_url=database_url, demo_on_first_start=False)
+    try:
+        engine = prepare_database(settings)
+        from portfolio.demo import load_demo
+
+        with (
+            typer.progressbar(length=100, label="Loading the demo portfolio") as bar,
+            db.unit_of_work(engine) as session,
+        ):
+            done = 0
+
+            def advance(share: float, _title: str) -> None:
+                nonlocal done
+                bar.update(int(share * 100) - done)
+                done = int(share * 100)
+
+            count = load_demo(session, progress=advance)
+        typer.echo(f"Loaded {count} use cases into {db.describe(settings.effective_database_url)}.")
+    except PortfolioError as error:
+        _fail(error)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,261 @@
+"""The demo portfolio, written through the services so that it obeys every rule a user's data obeys."""
+
+import random
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from portfolio import lifecycle
+from portfolio.demo_content import CASES, PEOPLE
+from portfolio.errors import RuleViolation
+from portfolio.kpis import NON_NEGATIVE_UNITS, UNIT_RANGES
+from portfolio.models import Dimension, Gate, GateOutcome, Stage, UseCase, utc_now
+from portfolio.services import assessments, gates, lessons, people, results, use_cases
+from portfolio.services.audit import SYSTEM, Actor
+
+REVIEWERS = ("amira.haddad", "jonas.weber", "claire.dubois")
+APPROVERS = {Gate.pilot: "sofia.marin", Gate.scale_up: "pieter.devries", Gate.production: "sofia.marin"}
+DOMAIN = "@meridian.example"
+
+Progress = Callable[[float, str], None]
+
+
+def _at(days_ago: float, now: datetime) -> datetime:
+    return now - timedelta(days=days_ago)
+
+
+def _clip(unit: str, value: float) -> float:
+    if unit in UNIT_RANGES:
+        low, high = UNIT_RANGES[unit]
+        return min(max(value, low), high)
+    return max(value, 0.0) if unit in NON_NEGATIVE_UNITS else value
+
+
+def _reviewer_scores(rng: random.Random, base: tuple[int, ...], spread: int) -> list[int]:
+    return [min(5, max(1, b + rng.choice([-spread, 0, 0, spread]))) for b in base]
+
+
+def _checklist(case: dict[str, Any], gate: Gate) -> list[dict[str, Any]]:
+    items = [
+        ("Scored by at least two reviewers", True),
+        ("Accountable owner named", True),
+        ("EU AI Act tier recorded and not prohibited", case.get("tier") not in (None, "prohibited")),
+        ("At least one KPI with baseline and target", bool(case.get("kpis"))),
+    ]
+    if case.get("customer_facing"):
+        items += [
+            ("Trust KPI defined", any(k["kind"] == "trust" for k in case.get("kpis", []))),
+            ("AI disclosure to customers", bool(case.get("disclosure"))),
+            ("Path to a human", bool(case.get("human_path"))),
+        ]
+    if gate != Gate.pilot:
+        items.append(("KPI results logged and compared with targets", True))
+    if gate == Gate.production:
+        items.append(("Monitoring owner named", bool(case.get("monitoring"))))
+    return [{"item": name, "met": met} for name, met in items]
+
+
+class DemoBuilder:
+    def __init__(self, session: Session, now: datetime, seed: int = 7):
+        self.session = session
+        self.now = now
+        self.rng = random.Random(seed)
+        self.actors: dict[str, Actor] = {}
+
+    def actor(self, handle: str) -> Actor:
+        return self.actors[handle]
+
+    def person_id(self, handle: str | None) -> int | None:
+        return self.actors[handle].id if handle else None
+
+    def add_people(self) -> None:
+        for name, email, team, roles in PEOPLE:
+            people.create_person(self.session, SYSTEM, name=name, email=email, team=team, roles=roles)
+            self.actors[email.removesuffix(DOMAIN)] = people.actor_for(self.session, email)
+
+    def add_case(self, case: dict[str, Any]) -> None:
+        history = dict(case["history"])
+        owner = self.actor(case["owner"])
+        # Owners propose; the demo's people need the contributor role to do so.
+        use_case = use_cases.propose_use_case(
+            self.session,
+            owner,
+            at=_at(history["proposed"], self.now),
+            title=case["title"],
+            problem=case["problem"],
+            audience=case.get("audience", "customers"),
+            team=case["team"],
+            business_unit=case.get("business_unit", ""),
+            sector=case["sector"],
+            owner_id=owner.id,
+            sponsor_id=self.person_id(case.get("sponsor")),
+            monitoring_owner_id=self.person_id(case.get("monitoring")),
+            ai_kind=case["ai_kind"],
+            customer_facing=case.get("customer_facing", False),
+            decisions_about_people=case.get("decisions_about_people", False),
+            personal_data=case.get("personal_data", ""),
+            sensitive_data=case.get("sensitive_data", False),
+            data_completeness=case["readiness"][0],
+            data_accuracy=case["readiness"][1],
+            data_currency=case["readiness"][2],
+            measurable_goal=case.get("goal", ""),
+            ai_act_tier=case.get("tier"),
+            ai_act_reason=case.get("tier_reason", ""),
+            ai_disclosure=case.get("disclosure", False),
+            human_path=case.get("human_path", False),
+        )
+        key = use_case.key
+        if "impact" in case:
+            self.score(case, key, history)
+        for stage, days_ago in case["history"][1:]:
+            self.enter(case, key, Stage(stage), days_ago, history)
+        for lesson in case.get("lessons", []):
+            lessons.record_lesson(self.session, owner, key, **lesson)
+
+    def score(self, case: dict[str, Any], key: str, history: dict[str, int]) -> None:
+        model = assessments.active_model(self.session)
+        impact_keys = [c.key for c in model.criteria if c.dimension == Dimension.impact]
+        risk_keys = [c.key for c in model.criteria if c.dimension == Dimension.risk]
+        anchors = {c.key: (c.anchor_low, c.anchor_high) for c in model.criteria}
+        proposed = history["proposed"]
+        scored_by = REVIEWERS if "assessed" in history else REVIEWERS[:1]
+        for number, reviewer in enumerate(scored_by):
+            spread = 2 if case.get("disagree") and number == 1 else 1
+            values = dict(zip(impact_keys, _reviewer_scores(self.rng, case["impact"], spread), strict=True))
+            values |= dict(zip(risk_keys, _reviewer_scores(self.rng, case["risk"], spread), strict=True))
+            comments = {
+                k: f"Scored {v}: {anchors[k][0] if v == 1 else anchors[k][1]}"
+                for k, v in values.items()
+                if v in (1, 5)
+            }
+            when = history.get("assessed", proposed) + 3 + number * 2
+            assessments.record_assessment(
+                self.session,
+                self.actor(reviewer),
+                key,
+                values,
+                comments=comments,
+                comment="Scored against the anchors with the owner's business case.",
+                at=_at(min(when, proposed - 1) if when >= proposed else when, self.now),
+            )
+
+    def enter(
+        self, case: dict[str, Any], key: str, stage: Stage, days_ago: int, history: dict[str, int]
+    ) -> None:
+        session, when = self.session, _at(days_ago, self.now)
+        if stage in lifecycle.GATE_INTO:
+            gate = lifecycle.GATE_INTO[stage]
+            gates.record_gate_decision(
+                session,
+                self.actor(APPROVERS[gate]),
+                key,
+                gate=gate,
+                outcome=GateOutcome.go,
+                decided_on=when.date(),
+                checklist=_checklist(case, gate),
+                rationale=self.rationale(case, gate),
+            )
+            if stage == Stage.pilot:
+                self.add_kpis(case, key, when)
+        elif stage == Stage.rejected and "reject_gate" in case:
+            gates.record_gate_decision(
+                session,
+                self.actor(APPROVERS[Gate.pilot]),
+                key,
+                gate=Gate.pilot,
+                outcome=GateOutcome.no_go,
+                decided_on=when.date(),
+                checklist=_checklist(case, Gate.pilot),
+                rationale=case["reject_gate"],
+                reject_on_no_go=True,
+            )
+        elif stage == Stage.stopped:
+            stop = case["stop"]
+            lessons.stop_with_lesson(
+                session,
+                self.actor("sofia.marin"),
+                key,
+                at=when,
+                reason=f"Stopped at the pilot review: {stop['title'].lower()}.",
+                **stop,
+            )
+        else:
+            reason = {
+                Stage.rejected: case.get("reject_reason"),
+                Stage.retired: case.get("retire_reason"),
+            }.get(stage)
+            actor = self.actor("sofia.marin") if reason else self.actor(case["owner"])
+            use_cases.move_stage(session, actor, key, stage, reason=reason or "", at=when)
+
+    def rationale(self, case: dict[str, Any], gate: Gate) -> str:
+        goal = case.get("goal", "the goal")
+        return {
+            Gate.pilot: f"Clear business case and a measurable goal ({goal}) with baselines in place. "
+            "Start small: pilot sites only, decision at the planned end date.",
+            Gate.scale_up: "Pilot results meet or approach the targets with no trust or fairness concerns raised; "
+            "scale to more sites while monitoring the same KPIs.",
+            Gate.production: "Targets met at scale for a full quarter; monitoring owner named and run-book in place.",
+        }[gate]
+
+    def add_kpis(self, case: dict[str, Any], key: str, pilot_start: datetime) -> None:
+        owner = self.actor(case["owner"])
+        history = dict(case["history"])
+        ended = next((history[s] for s in ("stopped", "retired") if s in history), 0)
+        for spec in case.get("kpis", []):
+            baseline_on = pilot_start.date()
+            target_on = baseline_on + timedelta(days=spec["target_in"])
+            kpi = results.define_kpi(
+                self.session,
+                owner,
+                key,
+                name=spec["name"],
+                kind=spec["kind"],
+                unit=spec["unit"],
+                direction=spec["direction"],
+                baseline=spec["baseline"],
+                baseline_on=baseline_on,
+                target=spec["target"],
+                target_on=target_on,
+                method=spec["method"],
+                reporter_id=owner.id,
+            )
+            last_day = (self.now - timedelta(days=max(ended, 0) + 1)).date()
+            if target_on < last_day and not spec.get("stop_after"):
+                # A use case still running past its target date has, in this organisation, mostly made it.
+                spec = spec | {"progress": max(spec["progress"], 1.03)}
+            results.log_measurements(self.session, owner, kpi.id, self.series(spec, baseline_on, last_day))
+
+    def series(self, spec: dict[str, Any], start: date, end: date) -> list[dict[str, Any]]:
+        """Weekly values moving from baseline to `progress` of the way to target, with noise."""
+        days = max((end - start).days, 7)
+        span = spec["target"] - spec["baseline"]
+        noise = abs(span) * 0.04
+        rows = []
+        day = start + timedelta(days=7)
+        while day <= end:
+            share = (day - start).days / days
+            value = spec["baseline"] + span * spec["progress"] * (share**0.7) + self.rng.gauss(0, noise)
+            rows.append(
+                {"measured_on": day, "value": round(_clip(spec["unit"], value), 2), "source": "Weekly report"}
+            )
+            day += timedelta(days=7)
+        return rows[-52:]
+
+
+def load_demo(session: Session, *, now: datetime | None = None, progress: Progress | None = None) -> int:
+    """Write the demo portfolio into an empty database. Returns the number of use cases written."""
+    existing = session.exec(select(func.count()).select_from(UseCase)).one()
+    if existing:
+        raise RuleViolation(
+            f"The database already holds {existing} use cases; the demo is only loaded into an empty portfolio."
+        )
+    assessments.ensure_default_scoring_model(session)
+    builder = DemoBuilder(session, now or datetime.combine(utc_now().date(), time(9), tzinfo=UTC))
+    builder.add_people()
+    for number, case in enumerate(CASES, start=1):
+        builder.add_case(case)
+        if progress:
+            progress(number / len(CASES), case["title"])
+    return len(CASES)

@@ -1,0 +1,33 @@
+"""Domain errors: each carries a message written for the person using the tool."""
+
+
+class PortfolioError(Exception):
+    """Base class. `str(error)` is safe to show to a user."""
+
+
+class InvalidInput(PortfolioError):
+    """One or more fields are wrong. `problems` maps a field name to what to fix."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__(" ".join(problems.values()))
+
+
+class NotFound(PortfolioError):
+    pass
+
+
+class NotAllowed(PortfolioError):
+    """The acting person lacks the role for this action."""
+
+
+class Conflict(PortfolioError):
+    """Someone else changed the record first, or a unique value is taken."""
+
+
+class RuleViolation(PortfolioError):
+    """A domain rule forbids this (e.g. a prohibited-tier use case entering a pilot)."""
+
+
+class DatabaseUnavailable(PortfolioError):
+    pass

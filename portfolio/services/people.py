@@ -1,0 +1,158 @@
+"""People and their roles, and the role checks every other service uses."""
+
+from collections.abc import Iterable
+
+import pandas as pd
+from pydantic import Field, field_validator
+from sqlmodel import Session, col, func, select
+
+from portfolio.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from portfolio.models import Person, PersonRole, Role
+from portfolio.services.audit import SYSTEM, Actor, as_record, record_event
+from portfolio.validation import Input, validate
+
+ROLE_PURPOSE = {
+    Role.viewer: "see the portfolio",
+    Role.contributor: "propose use cases and log results",
+    Role.reviewer: "score use cases",
+    Role.approver: "record gate decisions",
+    Role.administrator: "manage people, the scoring model and settings",
+}
+
+
+class PersonInput(Input):
+    name: str = Field(title="Name", min_length=1, max_length=200)
+    email: str = Field(title="E-mail", min_length=3, max_length=254)
+    team: str = Field(default="", title="Team", max_length=200)
+    roles: list[Role] = Field(default_factory=lambda: [Role.viewer], title="Roles")
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str) -> str:
+        local, at, domain = value.partition("@")
+        if not at or not local or "." not in domain or " " in value:
+            raise ValueError("write a full e-mail address such as name@example.org")
+        return value.lower()
+
+
+def roles_of(session: Session, person_id: int | None) -> frozenset[str]:
+    if person_id is None:
+        return frozenset()
+    return frozenset(session.exec(select(PersonRole.role).where(PersonRole.person_id == person_id)).all())
+
+
+def require_role(session: Session, actor: Actor, role: Role, doing: str) -> None:
+    """Refuse unless the actor holds `role` now, as stored (not as the caller claims)."""
+    if actor is SYSTEM:
+        return
+    person = session.get(Person, actor.id) if actor.id is not None else None
+    if person is None or not person.is_active:
+        raise NotAllowed(f"{actor.name} is not an active person in this portfolio, so cannot {doing}.")
+    if role not in roles_of(session, actor.id):
+        raise NotAllowed(
+            f"{person.name} cannot {doing}: that needs the {role.label.lower()} role. "
+            "Ask an administrator to grant it."
+        )
+
+
+def actor_for(session: Session, email: str) -> Actor:
+    person = session.exec(select(Person).where(Person.email == email.strip().lower())).first()
+    if person is None:
+        raise NotFound(f"Nobody with the e-mail {email} is registered in this portfolio.")
+    return Actor(id=person.id, name=person.name, email=person.email, roles=roles_of(session, person.id))
+
+
+def get_person(session: Session, person_id: int | None, field: str = "person") -> Person:
+    person = session.get(Person, person_id) if person_id is not None else None
+    if person is None:
+        raise InvalidInput({field: f"Choose a registered person for {field.replace('_', ' ')}."})
+    return person
+
+
+def _set_roles(session: Session, person_id: int, roles: Iterable[str]) -> None:
+    for existing in session.exec(select(PersonRole).where(PersonRole.person_id == person_id)).all():
+        session.delete(existing)
+    session.flush()
+    for role in sorted(set(roles) | {Role.viewer}):
+        session.add(PersonRole(person_id=person_id, role=role))
+
+
+def create_person(
+    session: Session, actor: Actor, *, name: str, email: str, team: str = "", roles: Iterable[str] = ()
+) -> Person:
+    require_role(session, actor, Role.administrator, "add people")
+    data = validate(
+        PersonInput, {"name": name, "email": email, "team": team, "roles": list(roles) or ["viewer"]}
+    )
+    taken = session.exec(select(Person.id).where(func.lower(Person.email) == data.email)).first()
+    if taken is not None:
+        raise Conflict(f"Someone with the e-mail {data.email} is already registered.")
+    person = Person(name=data.name, email=data.email, team=data.team)
+    session.add(person)
+    session.flush()
+    _set_roles(session, person.id, data.roles)
+    record_event(
+        session, actor, "person.created", "person", person.id, after=as_record(person) | {"roles": data.roles}
+    )
+    return person
+
+
+def set_roles(session: Session, actor: Actor, person_id: int, roles: Iterable[str]) -> None:
+    require_role(session, actor, Role.administrator, "change roles")
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("That person no longer exists.")
+    wanted = validate(PersonInput, {"name": person.name, "email": person.email, "roles": list(roles)}).roles
+    before = sorted(roles_of(session, person_id))
+    _set_roles(session, person_id, wanted)
+    record_event(
+        session,
+        actor,
+        "person.roles_changed",
+        "person",
+        person_id,
+        before={"roles": before},
+        after={"roles": sorted(set(wanted) | {Role.viewer})},
+    )
+
+
+def ensure_local_person(session: Session, *, email: str, name: str) -> Actor:
+    """The person the app acts as until sign-in is configured: created with every role on first start."""
+    existing = session.exec(select(Person).where(Person.email == email.strip().lower())).first()
+    if existing is None:
+        create_person(session, SYSTEM, name=name, email=email, team="Portfolio office", roles=list(Role))
+    return actor_for(session, email)
+
+
+def people_table(session: Session) -> pd.DataFrame:
+    rows = session.exec(
+        select(Person.id, Person.name, Person.email, Person.team, Person.is_active).order_by(col(Person.name))
+    ).all()
+    roles: dict[int, list[str]] = {}
+    for person_id, role in session.exec(select(PersonRole.person_id, PersonRole.role)).all():
+        roles.setdefault(person_id, []).append(role)
+    return pd.DataFrame(
+        [
+            {
+                "id": r.id,
+                "name": r.name,
+                "email": r.email,
+                "team": r.team,
+                "active": r.is_active,
+                "roles": sorted(roles.get(r.id, [])),
+            }
+            for r in rows
+        ],
+        columns=["id", "name", "email", "team", "active", "roles"],
+    )
+
+
+def people_with_role(session: Session, role: Role) -> list[tuple[int, str]]:
+    return list(
+        session.exec(
+            select(Person.id, Person.name)
+            .join(PersonRole, PersonRole.person_id == Person.id)
+            .where(PersonRole.role == role, Person.is_active)
+            .order_by(Person.name)
+        ).all()
+    )

@@ -1,0 +1,443 @@
+"""Use cases: propose, edit, move between stages; and the reads the portfolio pages show."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from pydantic import Field
+from sqlalchemy import or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, func, select
+
+from portfolio import lifecycle
+from portfolio.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from portfolio.models import (
+    AiActTier,
+    AiKind,
+    Assessment,
+    Audience,
+    GateDecision,
+    Kpi,
+    Lesson,
+    Person,
+    Role,
+    Sector,
+    Stage,
+    StageChange,
+    UseCase,
+    utc_now,
+)
+from portfolio.models.tables import LONG, SHORT
+from portfolio.scoring import quadrant
+from portfolio.services.audit import Actor, as_record, record_event
+from portfolio.services.people import get_person, require_role
+from portfolio.validation import Input, validate
+
+KEY_PREFIX = "UC-"
+
+
+class UseCaseInput(Input):
+    title: str = Field(title="Title", min_length=1, max_length=SHORT)
+    problem: str = Field(title="Problem and who it serves", min_length=1, max_length=LONG)
+    audience: Audience = Field(default=Audience.customers, title="Serves")
+    team: str = Field(title="Team", min_length=1, max_length=SHORT)
+    business_unit: str = Field(default="", title="Business unit", max_length=SHORT)
+    sector: Sector = Field(title="Sector")
+    owner_id: int = Field(title="Accountable owner")
+    sponsor_id: int | None = Field(default=None, title="Sponsor")
+    ai_kind: AiKind = Field(title="Kind of AI")
+    customer_facing: bool = Field(default=False, title="Customer-facing")
+    decisions_about_people: bool = Field(default=False, title="Makes or informs decisions about people")
+    personal_data: str = Field(default="", title="Personal or sensitive data used", max_length=LONG)
+    sensitive_data: bool = Field(default=False, title="Uses special-category data")
+    data_completeness: int = Field(default=3, ge=1, le=5, title="Data completeness")
+    data_accuracy: int = Field(default=3, ge=1, le=5, title="Data accuracy")
+    data_currency: int = Field(default=3, ge=1, le=5, title="Data currency")
+    measurable_goal: str = Field(default="", title="Measurable goal", max_length=LONG)
+    ai_act_tier: AiActTier | None = Field(default=None, title="EU AI Act tier")
+    ai_act_reason: str = Field(default="", title="Reason for the tier", max_length=LONG)
+    monitoring_owner_id: int | None = Field(default=None, title="Monitoring owner")
+    ai_disclosure: bool = Field(default=False, title="AI disclosure to customers in place")
+    human_path: bool = Field(default=False, title="Path to a human in place")
+    source: str = Field(default="manual", title="Source", max_length=SHORT)
+    source_file: str | None = Field(default=None, title="Source file", max_length=500)
+    source_row: int | None = Field(default=None, title="Source row", ge=1)
+    extra: dict[str, Any] = Field(default_factory=dict, title="Extra attributes")
+
+
+EDITABLE = set(UseCaseInput.model_fields) - {"source", "source_file", "source_row"}
+
+
+def _check_people(session: Session, data: UseCaseInput) -> None:
+    get_person(session, data.owner_id, "owner_id")
+    for name in ("sponsor_id", "monitoring_owner_id"):
+        if getattr(data, name) is not None:
+            get_person(session, getattr(data, name), name)
+    if data.ai_act_tier is not None and not data.ai_act_reason:
+        raise InvalidInput({"ai_act_reason": "Reason for the tier is required when a tier is recorded."})
+
+
+def next_key(session: Session) -> str:
+    keys = session.exec(select(UseCase.key).where(col(UseCase.key).startswith(KEY_PREFIX))).all()
+    numbers = [int(k[len(KEY_PREFIX) :]) for k in keys if k[len(KEY_PREFIX) :].isdigit()]
+    return f"{KEY_PREFIX}{max(numbers, default=0) + 1:04d}"
+
+
+def get_use_case(session: Session, key: str) -> UseCase:
+    use_case = session.exec(select(UseCase).where(UseCase.key == key)).first()
+    if use_case is None:
+        raise NotFound(f"There is no use case {key}.")
+    return use_case
+
+
+def propose_use_case(
+    session: Session, actor: Actor, *, key: str | None = None, at: datetime | None = None, **fields: Any
+) -> UseCase:
+    """Register a new use case in Proposed. `key` is assigned when not given; `at` dates a proposal made
+    earlier (imports, the demo)."""
+    require_role(session, actor, Role.contributor, "propose use cases")
+    data = validate(UseCaseInput, fields)
+    _check_people(session, data)
+    if key is not None:
+        key = key.strip().upper()
+        if not key or len(key) > 20:
+            raise InvalidInput({"key": "Key must be 1 to 20 characters, such as UC-0042."})
+        if session.exec(select(UseCase.id).where(UseCase.key == key)).first() is not None:
+            raise Conflict(
+                f"The key {key} is already used by another use case; choose another or leave it empty."
+            )
+    at = at or utc_now()
+    use_case = UseCase(
+        key=key or next_key(session), stage=Stage.proposed, stage_entered_at=at, **data.model_dump()
+    )
+    session.add(use_case)
+    session.flush()
+    session.add(
+        StageChange(
+            use_case_id=use_case.id,
+            to_stage=Stage.proposed,
+            changed_at=at,
+            changed_by_id=actor.id,
+            reason="Proposed",
+        )
+    )
+    record_event(session, actor, "use_case.proposed", "use_case", use_case.key, after=as_record(use_case))
+    return use_case
+
+
+def update_use_case(
+    session: Session, actor: Actor, key: str, *, expected_version: int | None = None, **changes: Any
+) -> UseCase:
+    """Change a use case's recorded facts (not its stage). `expected_version` is the version the editor saw."""
+    require_role(session, actor, Role.contributor, "edit use cases")
+    use_case = get_use_case(session, key)
+    if expected_version is not None and use_case.version != expected_version:
+        raise Conflict(
+            f"{use_case.key} was changed by someone else while you were editing. Reload it to see their change."
+        )
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise InvalidInput({name: f"{name} cannot be edited here." for name in sorted(unknown)})
+    before = as_record(use_case)
+    current = {name: getattr(use_case, name) for name in UseCaseInput.model_fields}
+    data = validate(UseCaseInput, current | changes)
+    _check_people(session, data)
+    for name in changes:
+        setattr(use_case, name, getattr(data, name))
+    session.add(use_case)
+    session.flush()
+    record_event(
+        session, actor, "use_case.updated", "use_case", use_case.key, before=before, after=as_record(use_case)
+    )
+    return use_case
+
+
+def change_stage(
+    session: Session,
+    actor: Actor,
+    use_case: UseCase,
+    target: Stage,
+    *,
+    reason: str,
+    gate_decision: GateDecision | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Move a use case, recording the change. Callers have checked the move's requirement."""
+    before = {"stage": use_case.stage, "stage_entered_at": use_case.stage_entered_at}
+    now = at or utc_now()
+    if now < use_case.stage_entered_at:
+        raise RuleViolation(f"{use_case.key} entered its current stage after that date; check the date.")
+    session.add(
+        StageChange(
+            use_case_id=use_case.id,
+            from_stage=use_case.stage,
+            to_stage=target,
+            changed_at=now,
+            changed_by_id=actor.id,
+            reason=reason,
+            gate_decision_id=gate_decision.id if gate_decision else None,
+        )
+    )
+    use_case.stage = target
+    use_case.stage_entered_at = now
+    session.add(use_case)
+    session.flush()
+    record_event(
+        session,
+        actor,
+        "use_case.stage_changed",
+        "use_case",
+        use_case.key,
+        before=before,
+        after={"stage": target, "stage_entered_at": now, "reason": reason},
+    )
+
+
+def move_stage(
+    session: Session,
+    actor: Actor,
+    key: str,
+    target: Stage | str,
+    *,
+    reason: str = "",
+    at: datetime | None = None,
+) -> UseCase:
+    """Moves that need no gate decision or lesson: into Assessed, back one stage, Rejected, Retired.
+    Gate moves go through `gates.record_gate_decision`, stopping through `lessons.stop_with_lesson`."""
+    use_case = get_use_case(session, key)
+    move = lifecycle.plan_move(use_case.stage, target)
+    reason = reason.strip()
+    if move.requirement == lifecycle.Requirement.gate_go:
+        raise RuleViolation(
+            f"Moving into {move.target.label} needs a gate decision: record a go at the {move.gate.label} gate."
+        )
+    if move.requirement == lifecycle.Requirement.lesson:
+        raise RuleViolation(
+            "Stopping needs a lesson: write what was tried, what happened and what you would do differently."
+        )
+    # Decisions (rejecting, retiring, stepping back) belong to approvers; marking as assessed to the team.
+    if move.requirement == lifecycle.Requirement.reason or move.target == Stage.retired:
+        require_role(session, actor, Role.approver, f"move a use case to {move.target.label}")
+        if not reason:
+            raise InvalidInput({"reason": f"Write why {use_case.key} goes to {move.target.label}."})
+    else:
+        require_role(session, actor, Role.contributor, "move use cases")
+    if move.requirement == lifecycle.Requirement.scored and use_case.reviewer_count == 0:
+        raise RuleViolation(
+            f"{use_case.key} has no scores yet: a reviewer must score it before it counts as assessed."
+        )
+    if len(reason) > LONG:
+        raise InvalidInput({"reason": f"Reason is too long: keep it to {LONG:,} characters."})
+    change_stage(session, actor, use_case, move.target, reason=reason or move.target.label, at=at)
+    return use_case
+
+
+# --- reads -------------------------------------------------------------------------------------------------
+
+PORTFOLIO_COLUMNS = [
+    "key",
+    "title",
+    "stage",
+    "sector",
+    "team",
+    "business_unit",
+    "owner",
+    "ai_kind",
+    "ai_act_tier",
+    "customer_facing",
+    "impact",
+    "risk",
+    "quadrant",
+    "reviewers",
+    "days_in_stage",
+    "updated_at",
+]
+
+
+@dataclass(frozen=True)
+class PortfolioFilter:
+    search: str = ""
+    stages: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+
+
+def portfolio_table(
+    session: Session,
+    filters: PortfolioFilter = PortfolioFilter(),
+    *,
+    impact_threshold: float = 50.0,
+    risk_threshold: float = 50.0,
+    now: datetime | None = None,
+) -> pd.DataFrame:
+    """One row per use case, filtered in SQL, with what the portfolio table shows."""
+    owner = aliased(Person)
+    query = select(
+        UseCase.key,
+        UseCase.title,
+        UseCase.stage,
+        UseCase.sector,
+        UseCase.team,
+        UseCase.business_unit,
+        owner.name.label("owner"),
+        UseCase.ai_kind,
+        UseCase.ai_act_tier,
+        UseCase.customer_facing,
+        UseCase.impact_score,
+        UseCase.risk_score,
+        UseCase.reviewer_count,
+        UseCase.stage_entered_at,
+        UseCase.updated_at,
+    ).join(owner, owner.id == UseCase.owner_id)
+    if filters.search.strip():
+        pattern = f"%{filters.search.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(UseCase.title).like(pattern),
+                func.lower(UseCase.problem).like(pattern),
+                func.lower(UseCase.key).like(pattern),
+                func.lower(UseCase.team).like(pattern),
+                func.lower(owner.name).like(pattern),
+            )
+        )
+    for column, values in (
+        (UseCase.stage, filters.stages),
+        (UseCase.sector, filters.sectors),
+        (UseCase.team, filters.teams),
+        (UseCase.ai_act_tier, filters.tiers),
+    ):
+        if values:
+            query = query.where(col(column).in_(values))
+    rows = session.exec(query.order_by(UseCase.key)).all()
+    now = now or utc_now()
+    records = [
+        {
+            "key": r.key,
+            "title": r.title,
+            "stage": r.stage,
+            "sector": r.sector,
+            "team": r.team,
+            "business_unit": r.business_unit,
+            "owner": r.owner,
+            "ai_kind": r.ai_kind,
+            "ai_act_tier": r.ai_act_tier,
+            "customer_facing": r.customer_facing,
+            "impact": r.impact_score,
+            "risk": r.risk_score,
+            "quadrant": quadrant(r.impact_score, r.risk_score, impact_threshold, risk_threshold).value
+            if r.impact_score is not None and r.risk_score is not None
+            else None,
+            "reviewers": r.reviewer_count,
+            "days_in_stage": (now - r.stage_entered_at).days,
+            "updated_at": r.updated_at,
+        }
+        for r in rows
+    ]
+    return pd.DataFrame(records, columns=PORTFOLIO_COLUMNS)
+
+
+def filter_choices(session: Session) -> dict[str, list[str]]:
+    """The values the portfolio's filters offer: those present in the data."""
+    return {
+        "teams": sorted(session.exec(select(UseCase.team).distinct()).all()),
+        "sectors": sorted(session.exec(select(UseCase.sector).distinct()).all()),
+    }
+
+
+@dataclass
+class UseCaseDetail:
+    use_case: dict[str, Any]
+    people: dict[str, str | None]
+    timeline: pd.DataFrame
+    gate_decisions: list[dict[str, Any]]
+    kpis: pd.DataFrame
+    lessons: list[dict[str, Any]]
+    assessments: pd.DataFrame
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def use_case_detail(session: Session, key: str) -> UseCaseDetail:
+    """Everything recorded about one use case, as plain values."""
+    use_case = get_use_case(session, key)
+    names = dict(session.exec(select(Person.id, Person.name)).all())
+    people = {
+        "owner": names.get(use_case.owner_id),
+        "sponsor": names.get(use_case.sponsor_id),
+        "monitoring_owner": names.get(use_case.monitoring_owner_id),
+    }
+    changes = session.exec(
+        select(StageChange)
+        .where(StageChange.use_case_id == use_case.id)
+        .order_by(StageChange.changed_at, StageChange.id)
+    ).all()
+    timeline = pd.DataFrame(
+        [
+            {
+                "when": c.changed_at,
+                "from": c.from_stage,
+                "to": c.to_stage,
+                "by": names.get(c.changed_by_id),
+                "reason": c.reason,
+                "gate_decision_id": c.gate_decision_id,
+            }
+            for c in changes
+        ],
+        columns=["when", "from", "to", "by", "reason", "gate_decision_id"],
+    )
+    decisions = [
+        as_record(d) | {"decided_by": names.get(d.decided_by_id)}
+        for d in session.exec(
+            select(GateDecision)
+            .where(GateDecision.use_case_id == use_case.id)
+            .order_by(GateDecision.decided_on)
+        ).all()
+    ]
+    kpis = pd.DataFrame(
+        [
+            as_record(k) | {"reporter": names.get(k.reporter_id)}
+            for k in session.exec(
+                select(Kpi).where(Kpi.use_case_id == use_case.id).order_by(Kpi.kind, Kpi.name)
+            ).all()
+        ]
+    )
+    lessons = [
+        as_record(lesson) | {"author": names.get(lesson.author_id)}
+        for lesson in session.exec(
+            select(Lesson).where(Lesson.use_case_id == use_case.id).order_by(Lesson.created_at)
+        ).all()
+    ]
+    assessments = pd.DataFrame(
+        [
+            {
+                "id": a.id,
+                "reviewer": names.get(a.reviewer_id),
+                "reviewer_id": a.reviewer_id,
+                "assessed_at": a.assessed_at,
+                "impact": a.impact_score,
+                "risk": a.risk_score,
+                "model_id": a.scoring_model_id,
+                "comment": a.comment,
+            }
+            for a in session.exec(
+                select(Assessment)
+                .where(Assessment.use_case_id == use_case.id)
+                .order_by(Assessment.assessed_at.desc())
+            ).all()
+        ],
+        columns=["id", "reviewer", "reviewer_id", "assessed_at", "impact", "risk", "model_id", "comment"],
+    )
+    return UseCaseDetail(
+        as_record(use_case) | {"updated_at": use_case.updated_at, "created_at": use_case.created_at},
+        people,
+        timeline,
+        decisions,
+        kpis,
+        lessons,
+        assessments,
+    )
+
+
+def use_case_keys(session: Session) -> list[tuple[str, str]]:
+    return list(session.exec(select(UseCase.key, UseCase.title).order_by(UseCase.key)).all())

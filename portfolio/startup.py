@@ -1,0 +1,28 @@
+"""Bring a database to a usable state: newest schema, default scoring model, the local person, and the demo
+portfolio on first start. Shared by the app and the CLI."""
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from sqlmodel import func, select
+
+from portfolio import db
+from portfolio.config import Settings
+from portfolio.demo import load_demo
+from portfolio.models import UseCase
+from portfolio.services import assessments, people
+
+
+def prepare_database(settings: Settings, *, progress: Callable[[float, str], None] | None = None) -> Engine:
+    """Raises DatabaseUnavailable with a message for the user when the database cannot be reached."""
+    engine = db.make_engine(settings.effective_database_url, busy_timeout_ms=settings.busy_timeout_ms)
+    db.upgrade(engine)
+    with db.unit_of_work(engine) as session:
+        assessments.ensure_default_scoring_model(session)
+        people.ensure_local_person(
+            session, email=settings.local_person_email, name=settings.local_person_name
+        )
+        # Inside the write transaction, so two processes starting at once load the demo only once.
+        if settings.demo_on_first_start and not session.exec(select(func.count()).select_from(UseCase)).one():
+            load_demo(session, progress=progress)
+    return engine
