@@ -41,6 +41,8 @@ STAGE_AFTER_GATE: dict[Gate, Stage] = {gate: stage for stage, gate in GATE_INTO.
 REJECTABLE = {Stage.proposed, Stage.assessed}
 STOPPABLE = {Stage.pilot, Stage.scale_up, Stage.production}
 TERMINAL = {Stage.retired, Stage.rejected, Stage.stopped}
+ACTIVE = (Stage.proposed, Stage.assessed, Stage.pilot, Stage.scale_up, Stage.production)
+PILOT_PURGATORY_DAYS = 180  # a pilot older than this without a scale or stop decision is flagged
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import math
 from datetime import date
 from typing import Any
 
+import pandas as pd
 from pydantic import Field, model_validator
 from sqlmodel import Session, col, select
 
@@ -157,3 +158,15 @@ def log_measurements(
         },
     )
     return measurements
+
+
+def measurements_for_use_case(session: Session, key: str) -> pd.DataFrame:
+    """Every measurement of a use case's KPIs, for its trend charts (one query)."""
+    use_case = get_use_case(session, key)
+    rows = session.exec(
+        select(Kpi.id, Kpi.name, Measurement.measured_on, Measurement.value, Measurement.note)
+        .join(Measurement, Measurement.kpi_id == Kpi.id)
+        .where(Kpi.use_case_id == use_case.id)
+        .order_by(Kpi.id, Measurement.measured_on)
+    ).all()
+    return pd.DataFrame(rows, columns=["kpi_id", "kpi", "measured_on", "value", "note"])

@@ -22,6 +22,7 @@ from portfolio.models import (
     Lesson,
     Person,
     Role,
+    ScoringModel,
     Sector,
     Stage,
     StageChange,
@@ -264,15 +265,19 @@ class PortfolioFilter:
     tiers: tuple[str, ...] = ()
 
 
+def quadrant_thresholds(session: Session) -> tuple[float, float]:
+    """(impact, risk) thresholds of the active scoring model; the defaults when none is active."""
+    row = session.exec(
+        select(ScoringModel.impact_threshold, ScoringModel.risk_threshold).where(ScoringModel.is_active)
+    ).first()
+    return (row[0], row[1]) if row else (50.0, 50.0)
+
+
 def portfolio_table(
-    session: Session,
-    filters: PortfolioFilter = PortfolioFilter(),
-    *,
-    impact_threshold: float = 50.0,
-    risk_threshold: float = 50.0,
-    now: datetime | None = None,
+    session: Session, filters: PortfolioFilter = PortfolioFilter(), *, now: datetime | None = None
 ) -> pd.DataFrame:
     """One row per use case, filtered in SQL, with what the portfolio table shows."""
+    impact_threshold, risk_threshold = quadrant_thresholds(session)
     owner = aliased(Person)
     query = select(
         UseCase.key,
@@ -336,6 +341,28 @@ def portfolio_table(
         for r in rows
     ]
     return pd.DataFrame(records, columns=PORTFOLIO_COLUMNS)
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    active: int
+    in_pilot: int
+    scaling_or_live: int
+    stuck_pilots: int
+    closed: int
+
+
+def summarise(table: pd.DataFrame) -> PortfolioSummary:
+    """Headline counts for a portfolio table (as filtered)."""
+    stage = table["stage"]
+    pilots = table[stage == Stage.pilot]
+    return PortfolioSummary(
+        active=int(stage.isin(lifecycle.ACTIVE).sum()),
+        in_pilot=len(pilots),
+        scaling_or_live=int(stage.isin([Stage.scale_up, Stage.production]).sum()),
+        stuck_pilots=int((pilots["days_in_stage"] > lifecycle.PILOT_PURGATORY_DAYS).sum()),
+        closed=int(stage.isin(lifecycle.TERMINAL).sum()),
+    )
 
 
 def filter_choices(session: Session) -> dict[str, list[str]]:

@@ -1,0 +1,143 @@
+"""The portfolio: every use case, searchable and filterable; selecting a row opens it."""
+
+import streamlit as st
+
+from portfolio.lifecycle import PILOT_PURGATORY_DAYS
+from portfolio.models import AiActTier, Sector, Stage
+from portfolio.scoring import Quadrant
+from portfolio.services import use_cases
+from portfolio.ui.format import label
+from portfolio.ui.reads import read
+
+st.title("Portfolio")
+st.caption(
+    "Every AI use case in the organisation: where it stands, who owns it, and how it scores on impact and risk."
+)
+
+choices = read(use_cases.filter_choices)
+search_col, stage_col, sector_col, team_col, tier_col = st.columns([3, 2, 2, 2, 2])
+search = search_col.text_input(
+    "Search",
+    key="q",
+    bind="query-params",
+    placeholder="Title, problem, key, team or owner",
+    icon=":material/search:",
+)
+stages = stage_col.multiselect(
+    "Stage",
+    [s.value for s in Stage],
+    key="stage",
+    format_func=lambda v: Stage(v).label,
+    placeholder="All stages",
+)
+sectors = sector_col.multiselect(
+    "Sector",
+    choices["sectors"],
+    key="sector",
+    format_func=lambda v: label(Sector, v),
+    placeholder="All sectors",
+)
+teams = team_col.multiselect("Team", choices["teams"], key="team", placeholder="All teams")
+tiers = tier_col.multiselect(
+    "EU AI Act tier",
+    [t.value for t in AiActTier],
+    key="tier",
+    format_func=lambda v: AiActTier(v).label,
+    placeholder="All tiers",
+)
+
+filters = use_cases.PortfolioFilter(
+    search=search or "", stages=tuple(stages), sectors=tuple(sectors), teams=tuple(teams), tiers=tuple(tiers)
+)
+table = read(use_cases.portfolio_table, filters)
+summary = use_cases.summarise(table)
+
+metrics = st.columns(5)
+metrics[0].metric(
+    "Active use cases", summary.active, help="Proposed, assessed, in pilot, scaling up or in production."
+)
+metrics[1].metric("In pilot", summary.in_pilot)
+metrics[2].metric("Scaling up or live", summary.scaling_or_live)
+metrics[3].metric(
+    "Pilots over 180 days",
+    summary.stuck_pilots,
+    help=f"Pilots in their stage for more than {PILOT_PURGATORY_DAYS} days without a decision to scale or stop: "
+    "candidates for 'pilot purgatory'.",
+)
+metrics[4].metric("Closed", summary.closed, help="Retired, rejected or stopped.")
+
+if table.empty:
+    st.info(
+        "No use case matches these filters. Clear the search or a filter to see more.",
+        icon=":material/filter_alt_off:",
+    )
+    st.stop()
+
+shown = table.assign(
+    stage=table["stage"].map(lambda v: Stage(v).label),
+    sector=table["sector"].map(lambda v: label(Sector, v)),
+    ai_act_tier=table["ai_act_tier"].map(lambda v: label(AiActTier, v, "Not classified")),
+    quadrant=table["quadrant"].map(lambda v: label(Quadrant, v, "Not scored")),
+)
+selection = st.dataframe(
+    shown,
+    key="portfolio_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    hide_index=True,
+    column_order=[
+        "key",
+        "title",
+        "stage",
+        "days_in_stage",
+        "owner",
+        "team",
+        "sector",
+        "impact",
+        "risk",
+        "quadrant",
+        "ai_act_tier",
+        "reviewers",
+    ],
+    column_config={
+        "key": st.column_config.TextColumn("Key", width="small", pinned=True),
+        "title": st.column_config.TextColumn("Use case", width="medium"),
+        "stage": st.column_config.TextColumn("Stage"),
+        "days_in_stage": st.column_config.NumberColumn("Days in stage", format="%d"),
+        "owner": st.column_config.TextColumn("Accountable owner"),
+        "team": st.column_config.TextColumn("Team"),
+        "sector": st.column_config.TextColumn("Sector"),
+        "impact": st.column_config.ProgressColumn(
+            "Impact",
+            width="small",
+            min_value=0,
+            max_value=100,
+            format="%.0f",
+            help="Mean composite impact of the reviewers' latest scores (0–100).",
+        ),
+        "risk": st.column_config.ProgressColumn(
+            "Risk",
+            width="small",
+            min_value=0,
+            max_value=100,
+            format="%.0f",
+            color="red",
+            help="Mean composite risk of the reviewers' latest scores (0–100).",
+        ),
+        "quadrant": st.column_config.TextColumn("Quadrant"),
+        "ai_act_tier": st.column_config.TextColumn("EU AI Act tier"),
+        "reviewers": st.column_config.NumberColumn("Reviewers", format="%d"),
+    },
+)
+st.caption(f"{len(table)} use cases. Select a row to open it.")
+st.download_button(
+    "Download as CSV",
+    table.to_csv(index=False).encode("utf-8"),
+    file_name="portfolio.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
+
+rows = selection.selection.rows if selection else []
+if rows:
+    st.switch_page("pages/use_case.py", query_params={"uc": table.iloc[rows[0]]["key"]})

@@ -1,0 +1,290 @@
+"""One use case: everything recorded about it."""
+
+import pandas as pd
+import streamlit as st
+
+from portfolio.models import (
+    AiActTier,
+    AiKind,
+    Audience,
+    Gate,
+    GateOutcome,
+    KpiKind,
+    KpiStatus,
+    LessonCategory,
+    LessonOutcome,
+    Sector,
+    Stage,
+)
+from portfolio.scoring import DISAGREEMENT_SPREAD, quadrant
+from portfolio.services import audit, use_cases
+from portfolio.services.results import measurements_for_use_case
+from portfolio.ui import charts
+from portfolio.ui.format import (
+    STAGE_COLOURS,
+    STATUS_COLOURS,
+    STATUS_ICONS,
+    TIER_COLOURS,
+    day,
+    label,
+    number,
+    yes_no,
+)
+from portfolio.ui.reads import read
+
+keys = read(use_cases.use_case_keys)
+if not keys:
+    st.title("Use case")
+    st.info("The portfolio is empty. Propose a use case to get started.", icon=":material/inbox:")
+    st.stop()
+
+titles = dict(keys)
+chosen = st.selectbox(
+    "Use case",
+    list(titles),
+    key="uc",
+    bind="query-params",
+    format_func=lambda k: f"{k} · {titles[k]}",
+    label_visibility="collapsed",
+)
+detail = read(use_cases.use_case_detail, chosen)
+uc = detail.use_case
+model_thresholds = read(use_cases.quadrant_thresholds)
+
+st.title(uc["title"])
+badges = st.container(horizontal=True)
+with badges:
+    st.badge(uc["key"], color="gray")
+    st.badge(Stage(uc["stage"]).label, color=STAGE_COLOURS[Stage(uc["stage"])], icon=":material/flag:")
+    if uc["ai_act_tier"]:
+        st.badge(
+            f"EU AI Act: {AiActTier(uc['ai_act_tier']).label}",
+            color=TIER_COLOURS[AiActTier(uc["ai_act_tier"])],
+        )
+    else:
+        st.badge("EU AI Act tier not classified", color="orange", icon=":material/help:")
+    if uc["impact_score"] is not None:
+        st.badge(quadrant(uc["impact_score"], uc["risk_score"], *model_thresholds).label, color="blue")
+    if uc["customer_facing"]:
+        st.badge("Customer-facing", color="violet", icon=":material/groups:")
+
+tabs = st.tabs(["Overview", "Scores", "KPIs and results", "Decisions and history", "Lessons", "Audit trail"])
+
+with tabs[0]:
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown("#### Problem and who it serves")
+        st.write(uc["problem"])
+        st.markdown("#### Measurable goal")
+        st.write(uc["measurable_goal"] or "_No measurable goal recorded yet._")
+        st.markdown("#### EU AI Act")
+        st.write(
+            f"**{label(AiActTier, uc['ai_act_tier'], 'Not classified yet')}**"
+            + (f": {uc['ai_act_reason']}" if uc["ai_act_reason"] else "")
+        )
+        st.markdown("#### Data")
+        st.write(
+            f"**Personal or sensitive data:** {uc['personal_data'] or 'None recorded'}"
+            + (" (special-category data)" if uc["sensitive_data"] else "")
+        )
+        readiness = st.columns(3)
+        for column, (name, field) in zip(
+            readiness,
+            [
+                ("Completeness", "data_completeness"),
+                ("Accuracy", "data_accuracy"),
+                ("Currency", "data_currency"),
+            ],
+            strict=True,
+        ):
+            column.metric(f"Data {name.lower()}", f"{uc[field]} / 5")
+    with right:
+        st.markdown("#### Accountability")
+        facts = {
+            "Accountable owner": detail.people["owner"] or "—",
+            "Sponsor": detail.people["sponsor"] or "—",
+            "Monitoring owner": detail.people["monitoring_owner"] or "Not named yet",
+            "Team": uc["team"],
+            "Business unit": uc["business_unit"] or "—",
+            "Sector": label(Sector, uc["sector"]),
+            "Kind of AI": label(AiKind, uc["ai_kind"]),
+            "Serves": label(Audience, uc["audience"]),
+            "Customer-facing": yes_no(uc["customer_facing"]),
+            "Makes or informs decisions about people": yes_no(uc["decisions_about_people"]),
+            "Customers told they meet AI": yes_no(uc["ai_disclosure"]),
+            "Path to a human": yes_no(uc["human_path"]),
+            "In this stage since": day(uc["stage_entered_at"]),
+            "Source": uc["source"]
+            + (f" ({uc['source_file']}, row {uc['source_row']})" if uc["source_file"] else ""),
+            "Record version": str(uc["version"]),
+        }
+        st.markdown("\n".join(f"- **{name}:** {value}" for name, value in facts.items()))
+
+with tabs[1]:
+    if detail.assessments.empty:
+        st.info(
+            "Not scored yet. Reviewers score impact and risk before the use case counts as assessed.",
+            icon=":material/rate_review:",
+        )
+    else:
+        cols = st.columns(4)
+        cols[0].metric("Impact (mean of latest)", number(uc["impact_score"]))
+        cols[1].metric("Risk (mean of latest)", number(uc["risk_score"]))
+        cols[2].metric("Reviewers", uc["reviewer_count"])
+        cols[3].metric(
+            "Spread between reviewers",
+            number(uc["score_spread"]),
+            help=f"Largest difference between reviewers on impact or risk; {DISAGREEMENT_SPREAD:.0f} or more is flagged.",
+        )
+        if (
+            uc["score_spread"] is not None
+            and uc["reviewer_count"] > 1
+            and uc["score_spread"] >= DISAGREEMENT_SPREAD
+        ):
+            st.warning(
+                "Reviewers disagree widely on this use case. Discuss the scores before a gate decision.",
+                icon=":material/forum:",
+            )
+        st.dataframe(
+            detail.assessments,
+            hide_index=True,
+            column_order=["assessed_at", "reviewer", "impact", "risk", "model_id", "comment"],
+            column_config={
+                "assessed_at": st.column_config.DatetimeColumn("Scored", format="D MMM YYYY"),
+                "reviewer": "Reviewer",
+                "impact": st.column_config.ProgressColumn(
+                    "Impact", min_value=0, max_value=100, format="%.0f"
+                ),
+                "risk": st.column_config.ProgressColumn(
+                    "Risk", min_value=0, max_value=100, format="%.0f", color="red"
+                ),
+                "model_id": st.column_config.NumberColumn("Scoring model", format="v%d"),
+                "comment": st.column_config.TextColumn("Comment", width="large"),
+            },
+        )
+        st.caption("Every assessment is kept; the mean uses each reviewer's latest.")
+
+with tabs[2]:
+    if detail.kpis.empty:
+        st.info(
+            "No KPIs defined yet. A pilot needs at least one KPI with a baseline and a target.",
+            icon=":material/monitoring:",
+        )
+    else:
+        history = read(measurements_for_use_case, chosen)
+        for kpi in detail.kpis.to_dict("records"):
+            status = KpiStatus(kpi["status"])
+            with st.container(border=True):
+                head, chart = st.columns([2, 3], gap="large")
+                with head:
+                    st.markdown(f"**{kpi['name']}**")
+                    st.badge(status.label, color=STATUS_COLOURS[status], icon=STATUS_ICONS[status])
+                    st.caption(f"{label(KpiKind, kpi['kind'])} · {kpi['direction'].capitalize()} is better")
+                    numbers = st.columns(3)
+                    numbers[0].metric("Baseline", number(kpi["baseline"], kpi["unit"]))
+                    numbers[1].metric(
+                        "Latest",
+                        number(kpi["latest_value"], kpi["unit"]),
+                        help=f"Measured {day(kpi['latest_on'])}" if kpi["latest_on"] else None,
+                    )
+                    numbers[2].metric(
+                        "Target",
+                        number(kpi["target"], kpi["unit"]),
+                        help=f"By {day(kpi['target_on'])}" if kpi["target_on"] else None,
+                    )
+                    st.caption(
+                        f"How it is measured: {kpi['method'] or '—'} Reported by {kpi['reporter'] or '—'}."
+                    )
+                with chart:
+                    points = history[history["kpi_id"] == kpi["id"]]
+                    if points.empty:
+                        st.caption("No measurements yet.")
+                    else:
+                        st.altair_chart(
+                            charts.kpi_trend(
+                                points,
+                                name=kpi["name"],
+                                unit=kpi["unit"],
+                                baseline=kpi["baseline"],
+                                target=kpi["target"],
+                            )
+                        )
+
+with tabs[3]:
+    st.subheader("Gate decisions")
+    if not detail.gate_decisions:
+        st.caption("No gate decisions yet.")
+    for decision in reversed(detail.gate_decisions):
+        outcome = GateOutcome(decision["outcome"])
+        colour = {"go": "green", "no_go": "red", "hold": "orange"}[outcome.value]
+        with st.container(border=True):
+            st.markdown(
+                f"**{Gate(decision['gate']).label} gate: :{colour}[{outcome.label}]** · {day(decision['decided_on'])} · "
+                f"decided by {decision['decided_by']}"
+            )
+            st.write(decision["rationale"])
+            if decision["checklist"]:
+                st.dataframe(
+                    pd.DataFrame(decision["checklist"]).rename(
+                        columns={"item": "Checklist item", "met": "Met"}
+                    ),
+                    hide_index=True,
+                )
+            for override in decision["overrides"]:
+                st.warning(
+                    f"Override: {override.get('item', '')}: {override.get('reason', '')}",
+                    icon=":material/gavel:",
+                )
+    st.subheader("Stage history")
+    timeline = detail.timeline.assign(
+        **{
+            "from": detail.timeline["from"].map(lambda v: label(Stage, v, "")),
+            "to": detail.timeline["to"].map(lambda v: label(Stage, v)),
+        }
+    )
+    st.dataframe(
+        timeline.iloc[::-1],
+        hide_index=True,
+        column_order=["when", "from", "to", "by", "reason"],
+        column_config={
+            "when": st.column_config.DatetimeColumn("When", format="D MMM YYYY"),
+            "from": "From",
+            "to": "To",
+            "by": "By",
+            "reason": st.column_config.TextColumn("Reason", width="large"),
+        },
+    )
+
+with tabs[4]:
+    if not detail.lessons:
+        st.caption(
+            "No lessons recorded yet. Every stopped pilot leaves one; successes are worth recording too."
+        )
+    for lesson in detail.lessons:
+        outcome = LessonOutcome(lesson["outcome"])
+        colour = {"failure": "red", "partial": "orange", "success": "green"}[outcome.value]
+        with st.container(border=True):
+            st.markdown(f"**{lesson['title']}**")
+            st.badge(outcome.label, color=colour)
+            st.caption(
+                f"{label(LessonCategory, lesson['category'])} · by {lesson['author'] or '—'}"
+                + (f" · {', '.join(lesson['tags'])}" if lesson["tags"] else "")
+            )
+            st.markdown(f"**What we tried.** {lesson['tried']}\n\n**What happened.** {lesson['happened']}")
+            if lesson["root_cause"]:
+                st.markdown(f"**Root cause.** {lesson['root_cause']}")
+            if lesson["do_differently"]:
+                st.markdown(f"**What we would do differently.** {lesson['do_differently']}")
+
+with tabs[5]:
+    trail = read(audit.audit_trail, "use_case", chosen)
+    st.dataframe(
+        trail,
+        hide_index=True,
+        column_config={
+            "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
+            "Before": st.column_config.JsonColumn("Before"),
+            "After": st.column_config.JsonColumn("After"),
+        },
+    )
+    st.caption("The audit trail is append-only: every change, who made it, and what it was before.")
