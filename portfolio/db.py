@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from portfolio.errors import DatabaseUnavailable
+from portfolio.errors import Conflict, DatabaseUnavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -116,6 +117,19 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
             bump_revision(session)
             yield session
             session.commit()
+        except StaleDataError as error:
+            session.rollback()
+            raise Conflict(
+                "Someone else changed this record while you were working on it. Reload to see their change, "
+                "then make yours again."
+            ) from error
+        except IntegrityError as error:
+            session.rollback()
+            # Services validate first, so this is a race (e.g. the same key saved twice at once) or a bug.
+            raise Conflict(
+                "This change clashes with data already stored (perhaps the same thing was saved twice at once). "
+                "Reload and try again."
+            ) from error
         except BaseException:
             session.rollback()
             raise
