@@ -39,14 +39,17 @@ if not keys:
     st.stop()
 
 titles = dict(keys)
+# The URL names the use case (?uc=UC-0042), so links and the browser's back button work.
+requested = st.query_params.get("uc")
 chosen = st.selectbox(
     "Use case",
     list(titles),
+    index=list(titles).index(requested) if requested in titles else 0,
     key="uc",
-    bind="query-params",
     format_func=lambda k: f"{k} · {titles[k]}",
     label_visibility="collapsed",
 )
+st.query_params["uc"] = chosen
 detail = read(use_cases.use_case_detail, chosen)
 uc = detail.use_case
 model_thresholds = read(use_cases.quadrant_thresholds)

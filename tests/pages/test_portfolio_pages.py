@@ -1,0 +1,99 @@
+"""The portfolio and use-case pages, as a user sees them (AppTest)."""
+
+from portfolio.models import Stage
+
+
+def texts(at) -> str:
+    return " ".join(
+        [e.value for e in at.markdown]
+        + [e.value for e in at.caption]
+        + [e.value for e in at.title]
+        + [e.value for e in at.info]
+        + [e.value for e in at.warning]
+        + [e.value for e in at.error]
+    )
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_portfolio_lists_the_demo_with_headline_counts(app_for, demo_url):
+    at = app_for(demo_url)
+    assert not at.exception
+    assert at.title[0].value == "Portfolio"
+    table = at.dataframe[0].value
+    assert len(table) == 36
+    assert {"key", "title", "stage", "owner", "team", "impact", "risk"} <= set(table.columns)
+    assert metric(at, "In pilot") == str((table["stage"] == Stage.pilot.label).sum())
+    assert int(metric(at, "Pilots over 180 days")) >= 1
+    assert "36 use cases" in texts(at)
+
+
+def test_search_and_filters_narrow_the_table(app_for, demo_url):
+    at = app_for(demo_url)
+    at.text_input(key="q").set_value("in-room").run()
+    assert at.dataframe[0].value["title"].tolist() == ["In-room voice assistant"]
+    at.text_input(key="q").set_value("").run()
+    at.multiselect(key="stage").set_value(["stopped"]).run()
+    stopped = at.dataframe[0].value
+    assert len(stopped) == 3 and set(stopped["stage"]) == {"Stopped"}
+    at.multiselect(key="sector").set_value(["retail"]).run()
+    assert at.dataframe[0].value["title"].tolist() == ["Campaign targeting model on commercial data"]
+    at.text_input(key="q").set_value("no such thing").run()
+    assert "No use case matches" in texts(at)
+    assert not at.exception
+
+
+def test_use_case_detail_shows_everything_recorded(app_for, demo_url):
+    at = app_for(demo_url, "pages/use_case.py", uc="UC-0001")
+    assert not at.exception
+    assert at.title[0].value == "Customer-service assistant for simple questions"
+    shown = texts(at)
+    for fact in (
+        "Tomás Ferreira",
+        "30% of simple customer questions",
+        "Limited risk",
+        "Path to a human",
+        "Hand-over with the transcript",
+    ):
+        assert fact in shown
+    assert [t.label for t in at.tabs] == [
+        "Overview",
+        "Scores",
+        "KPIs and results",
+        "Decisions and history",
+        "Lessons",
+        "Audit trail",
+    ]
+    assert len(at.get("vega_lite_chart")) == 4  # one trend per KPI
+    assert any("Pilot gate: :green[Go]" in m.value for m in at.markdown)
+    assert any("badge[" in m.value and "Scale-up" in m.value for m in at.markdown)
+
+
+def test_a_stopped_use_case_shows_its_lesson(app_for, demo_url):
+    at = app_for(demo_url, "pages/use_case.py", uc="UC-0007")
+    assert not at.exception
+    shown = texts(at)
+    assert "A campaign model trained on commercial data alone raised returns" in shown
+    assert "Financial data" in shown
+
+
+def test_disagreeing_reviewers_are_flagged(app_for, demo_url):
+    at = app_for(demo_url, "pages/use_case.py", uc="UC-0003")
+    assert any("disagree" in w.value for w in at.warning)
+
+
+def test_an_empty_portfolio_says_so(app_for, database_url):
+    at = app_for(database_url, "pages/use_case.py")
+    assert not at.exception
+    assert "The portfolio is empty" in texts(at)
+    at = app_for(database_url)
+    assert "No use case matches" in texts(at)
+
+
+def test_an_unreachable_database_shows_one_clear_message(app_for):
+    at = app_for("postgresql+psycopg://nobody:pw@127.0.0.1:1/nowhere")
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "Cannot reach the portfolio database" in at.error[0].value
