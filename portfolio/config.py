@@ -27,9 +27,6 @@ class Settings(BaseSettings):
     )
     local_person_name: str = Field(default="Local administrator")
     busy_timeout_ms: int = Field(default=10_000, ge=0, description="SQLite: how long a writer waits.")
-    cache_ttl_seconds: int = Field(
-        default=300, ge=1, description="Upper bound on how long a page read is cached."
-    )
 
     @field_validator("database_url")
     @classmethod
