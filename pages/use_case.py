@@ -204,13 +204,14 @@ with tabs[2]:
                         st.caption("No measurements yet.")
                     else:
                         st.altair_chart(
-                            charts.kpi_trend(
+                            height=260,
+                            altair_chart=charts.kpi_trend(
                                 points,
                                 name=kpi["name"],
                                 unit=kpi["unit"],
                                 baseline=kpi["baseline"],
                                 target=kpi["target"],
-                            )
+                            ),
                         )
 
 with tabs[3]:
@@ -286,8 +287,7 @@ with tabs[5]:
         hide_index=True,
         column_config={
             "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
-            "Before": st.column_config.JsonColumn("Before"),
-            "After": st.column_config.JsonColumn("After"),
+            "Details": st.column_config.TextColumn("Details", width="large"),
         },
     )
     st.caption("The audit trail is append-only: every change, who made it, and what it was before.")

@@ -71,7 +71,39 @@ def record_event(
     return event
 
 
+ACTION_LABELS = {
+    "use_case.proposed": "Proposed",
+    "use_case.updated": "Edited",
+    "use_case.stage_changed": "Stage changed",
+    "assessment.recorded": "Scored",
+    "gate_decision.recorded": "Gate decision",
+    "kpi.defined": "KPI defined",
+    "measurements.logged": "Results logged",
+    "lesson.recorded": "Lesson recorded",
+    "person.created": "Person added",
+    "person.roles_changed": "Roles changed",
+    "scoring_model.created": "Scoring model created",
+}
+SUMMARY_FIELDS = ("title", "name", "stage", "outcome", "gate", "reason", "impact", "risk", "count", "kpi")
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def describe_event(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """A one-line account of an event: "field: old → new" for edits, the key facts for new records."""
+    if before and after:
+        return "; ".join(
+            f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in after if k in before
+        )
+    facts = after or {}
+    return "; ".join(f"{k}: {_short(facts[k])}" for k in SUMMARY_FIELDS if facts.get(k) not in (None, ""))
+
+
 def audit_trail(session: Session, entity: str, entity_id: Any, limit: int = 500) -> pd.DataFrame:
+    """The newest events first, as people read them; the full before/after stays in the database."""
     rows = session.exec(
         select(AuditEvent)
         .where(AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id))
@@ -80,8 +112,13 @@ def audit_trail(session: Session, entity: str, entity_id: Any, limit: int = 500)
     ).all()
     return pd.DataFrame(
         [
-            {"When": e.at, "Who": e.actor_name, "Action": e.action, "Before": e.before, "After": e.after}
+            {
+                "When": e.at,
+                "Who": e.actor_name,
+                "What": ACTION_LABELS.get(e.action, e.action),
+                "Details": describe_event(e.before, e.after),
+            }
             for e in rows
         ],
-        columns=["When", "Who", "Action", "Before", "After"],
+        columns=["When", "Who", "What", "Details"],
     )

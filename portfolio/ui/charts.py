@@ -8,7 +8,8 @@ def kpi_trend(
     measurements: pd.DataFrame, *, name: str, unit: str, baseline: float | None, target: float | None
 ) -> alt.LayerChart:
     """A KPI's measurements over time with its baseline and target as reference lines."""
-    axis_title = f"{name} ({unit})" if unit else name
+    # A short axis title: a long one squeezes the plot (the KPI's name is the chart's title).
+    axis_title = unit or "Value"
     line = (
         alt.Chart(measurements)
         .mark_line(point=alt.OverlayMarkDef(size=30))
@@ -42,4 +43,5 @@ def kpi_trend(
             ],
         )
     )
-    return alt.layer(line, rules).properties(title=name, height=220)
+    # Height is given to st.altair_chart: Streamlit squashes a layered chart that sets its own height.
+    return alt.layer(line, rules).properties(title="Results against baseline and target")

@@ -63,7 +63,7 @@ def day(value: date | datetime | str | None) -> str:
 def number(value: float | None, unit: str = "") -> str:
     if value is None or pd.isna(value):
         return "—"
-    text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}".removesuffix(".0")
     if unit == "%":
         return f"{text}%"
     return f"{text} {unit}".strip() if unit and not unit.startswith("score") else text

@@ -17,6 +17,11 @@ class PageSpec:
     visible: bool = True
     sample_query: str = ""  # query string a smoke test opens the page with
 
+    @property
+    def path(self) -> str:
+        """The page's address: the first page is the app's home, served at the root."""
+        return "" if self is PAGES[0] else self.url_path
+
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(

@@ -135,3 +135,5 @@ def settle(page, timeout: int = 90_000) -> None:
     page.wait_for_selector(SETTLED, timeout=timeout)
     exceptions = page.locator('[data-testid="stException"]')
     assert exceptions.count() == 0, exceptions.first.inner_text()
+    assert page.get_by_text("Page not found").count() == 0, f"{page.url} is not a page of the app"
+    assert page.get_by_text("Acting as").count() == 1, "the app's navigation and sidebar did not run"

@@ -12,14 +12,14 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
 def test_every_page_opens_without_an_exception(page, server, spec, tmp_path):
-    page.goto(f"{server}/{spec.url_path}" + (f"?{spec.sample_query}" if spec.sample_query else ""))
+    page.goto(f"{server}/{spec.path}" + (f"?{spec.sample_query}" if spec.sample_query else ""))
     settle(page)
     assert page.locator("h1").first.inner_text().strip()
     page.screenshot(path=tmp_path / f"{spec.url_path}.png", full_page=True)
 
 
 def test_selecting_a_row_opens_that_use_case(page, server):
-    page.goto(f"{server}/portfolio")
+    page.goto(server)
     settle(page)
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
