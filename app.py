@@ -1,15 +1,33 @@
-"""AI Pilot Portfolio: navigation, the acting person, and the sidebar. Pages live in pages/."""
+"""AI Pilot Portfolio: navigation built from the acting person's roles, and the sidebar. Pages live in pages/."""
 
 import streamlit as st
 
 from portfolio.models import Role
+from portfolio.services import people
 from portfolio.ui import context
 from portfolio.ui.navigation import PAGES
+from portfolio.ui.reads import read
 
 st.set_page_config(page_title="AI Pilot Portfolio", page_icon=":material/hub:", layout="wide")
 
 context.engine()  # migrate, seed and fail with one clear message before any page runs
+
+with st.sidebar:
+    st.markdown("**AI Pilot Portfolio**")
+    directory = read(people.people_table)
+    emails = directory["email"].tolist()
+    local = context.settings().local_person_email
+    st.selectbox(
+        "Acting as",
+        emails,
+        index=emails.index(local) if local in emails else 0,
+        key=context.ACTING_AS,
+        format_func=lambda email: directory.set_index("email").loc[email, "name"],
+        help="Sign-in is not configured, so choose whose roles to use. Every action is recorded under this name.",
+    )
 actor = context.current_actor()
+with st.sidebar:
+    st.caption(", ".join(Role(r).label for r in Role if r in actor.roles))
 
 sections: dict[str, list[st.Page]] = {}
 for spec in PAGES:
@@ -22,15 +40,7 @@ for spec in PAGES:
                 url_path=spec.url_path,
                 help=spec.help,
                 default=spec is PAGES[0],
-                visibility="visible" if spec.visible else "hidden",
             )
         )
 page = st.navigation(sections)
-
-with st.sidebar:
-    st.markdown("**AI Pilot Portfolio**")
-    st.caption(
-        f"Acting as **{actor.name}** · " + ", ".join(Role(r).label.lower() for r in Role if r in actor.roles)
-    )
-
 page.run()

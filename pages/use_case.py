@@ -7,6 +7,7 @@ from portfolio.models import (
     AiActTier,
     AiKind,
     Audience,
+    Dimension,
     Gate,
     GateOutcome,
     KpiKind,
@@ -17,7 +18,7 @@ from portfolio.models import (
     Stage,
 )
 from portfolio.scoring import DISAGREEMENT_SPREAD, quadrant
-from portfolio.services import audit, use_cases
+from portfolio.services import assessments, audit, use_cases
 from portfolio.services.results import measurements_for_use_case
 from portfolio.ui import charts
 from portfolio.ui.format import (
@@ -151,7 +152,7 @@ with tabs[1]:
         st.dataframe(
             detail.assessments,
             hide_index=True,
-            column_order=["assessed_at", "reviewer", "impact", "risk", "model_id", "comment"],
+            column_order=["assessed_at", "reviewer", "impact", "risk", "model_version", "comment"],
             column_config={
                 "assessed_at": st.column_config.DatetimeColumn("Scored", format="D MMM YYYY"),
                 "reviewer": "Reviewer",
@@ -161,11 +162,25 @@ with tabs[1]:
                 "risk": st.column_config.ProgressColumn(
                     "Risk", min_value=0, max_value=100, format="%.0f", color="red"
                 ),
-                "model_id": st.column_config.NumberColumn("Scoring model", format="v%d"),
+                "model_version": st.column_config.NumberColumn("Scoring model version", format="v%d"),
                 "comment": st.column_config.TextColumn("Comment", width="large"),
             },
         )
         st.caption("Every assessment is kept; the mean uses each reviewer's latest.")
+        st.markdown("##### Each reviewer's latest scores (1–5)")
+        st.dataframe(
+            read(assessments.reviewer_scores, chosen).assign(
+                dimension=lambda frame: frame["dimension"].map(lambda v: Dimension(v).label)
+            ),
+            hide_index=True,
+            column_config={"dimension": "Dimension", "criterion": "Criterion"},
+        )
+    st.page_link(
+        "pages/score.py",
+        label="Score this use case",
+        icon=":material/rate_review:",
+        query_params={"uc": chosen},
+    )
 
 with tabs[2]:
     if detail.kpis.empty:

@@ -55,7 +55,11 @@ def _message(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str]:
     ):
         name, problem = next(iter(ctx["error"].args[0].items()))
         return name, f"{label_of(model, name)} {problem}."
-    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+    if (
+        kind == "missing"
+        or (kind == "string_too_short" and ctx.get("min_length") == 1)
+        or (given is None and kind.endswith(("_type", "enum", "literal_error")))
+    ):
         return field, f"{label} is required."
     if kind == "string_too_short":
         return field, f"{label} is too short: write at least {ctx['min_length']} characters."

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import pandas as pd
+from pydantic import Field
 from sqlmodel import Session, col, func, select
 
 from portfolio import scoring
@@ -13,16 +15,18 @@ from portfolio.models import (
     AssessmentScore,
     Criterion,
     Dimension,
+    Person,
     Role,
     ScoringModel,
+    Stage,
     UseCase,
 )
 from portfolio.models.columns import utc_now
 from portfolio.models.tables import LONG
 from portfolio.services.audit import SYSTEM, Actor, record_event
 from portfolio.services.people import require_role
-from portfolio.services.use_cases import get_use_case
-from portfolio.validation import text_problem
+from portfolio.services.use_cases import get_use_case, quadrant_thresholds
+from portfolio.validation import Input, text_problem, validate
 
 
 @dataclass(frozen=True)
@@ -203,3 +207,290 @@ def record_assessment(
         after={"scores": clean, "impact": impact, "risk": risk, "model_version": model.version_number},
     )
     return assessment
+
+
+# --- the scoring model, configured by an administrator ------------------------------------------------------
+
+
+class CriterionInput(Input):
+    key: str = Field(title="Key", min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(title="Criterion", min_length=1, max_length=200)
+    dimension: Dimension = Field(title="Dimension")
+    description: str = Field(default="", title="Description", max_length=LONG)
+    anchor_low: str = Field(title="What a 1 means", min_length=1, max_length=LONG)
+    anchor_high: str = Field(title="What a 5 means", min_length=1, max_length=LONG)
+    weight: float = Field(title="Weight", gt=0, le=100, allow_inf_nan=False)
+
+
+class ScoringModelInput(Input):
+    name: str = Field(title="Model name", min_length=1, max_length=200)
+    note: str = Field(default="", title="What changed", max_length=LONG)
+    impact_threshold: float = Field(default=50.0, ge=0, le=100, title="Impact threshold")
+    risk_threshold: float = Field(default=50.0, ge=0, le=100, title="Risk threshold")
+
+
+MIN_CRITERIA_PER_DIMENSION = 2
+MAX_WEIGHT_SHARE = 0.6  # no single criterion may decide more than this share of its dimension
+
+
+def check_criteria(rows: list[dict[str, Any]]) -> list[CriterionInput]:
+    """Validate a model's criteria, reporting every bad row; weights are relative within a dimension."""
+    problems: dict[str, str] = {}
+    criteria: list[CriterionInput] = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            criteria.append(validate(CriterionInput, row))
+        except InvalidInput as error:
+            problems[f"criterion {number}"] = f"Criterion {number}: " + " ".join(error.problems.values())
+    if problems:
+        raise InvalidInput(problems)
+    keys = [c.key for c in criteria]
+    for key in sorted({k for k in keys if keys.count(k) > 1}):
+        problems[key] = f"The key {key} is used twice; every criterion needs its own key."
+    for dimension in Dimension:
+        chosen = [c for c in criteria if c.dimension == dimension]
+        if len(chosen) < MIN_CRITERIA_PER_DIMENSION:
+            problems[dimension] = (
+                f"Give {dimension.label.lower()} at least {MIN_CRITERIA_PER_DIMENSION} criteria."
+            )
+            continue
+        total = sum(c.weight for c in chosen)
+        for c in chosen:
+            if c.weight / total > MAX_WEIGHT_SHARE:
+                problems[c.key] = (
+                    f"{c.name} carries {c.weight / total:.0%} of the {dimension.label.lower()} weight; keep every "
+                    f"criterion under {MAX_WEIGHT_SHARE:.0%} so that one score cannot decide alone."
+                )
+    if problems:
+        raise InvalidInput(problems)
+    return criteria
+
+
+def create_model_version(
+    session: Session, actor: Actor, *, criteria: list[dict[str, Any]], **fields: Any
+) -> ScoringModel:
+    """A new active version of the scoring model. Earlier scores keep the version they were made under."""
+    require_role(session, actor, Role.administrator, "change the scoring model")
+    data = validate(ScoringModelInput, fields)
+    checked = check_criteria(criteria)
+    latest = session.exec(select(func.max(ScoringModel.version_number))).one() or 0
+    previous = session.exec(select(ScoringModel).where(ScoringModel.is_active)).all()
+    for model in previous:
+        model.is_active = False
+        session.add(model)
+    session.flush()
+    model = ScoringModel(
+        version_number=latest + 1, is_active=True, created_by_id=actor.id, **data.model_dump()
+    )
+    session.add(model)
+    session.flush()
+    for position, criterion in enumerate(checked):
+        session.add(Criterion(scoring_model_id=model.id, position=position, **criterion.model_dump()))
+    record_event(
+        session,
+        actor,
+        "scoring_model.created",
+        "scoring_model",
+        model.version_number,
+        after=data.model_dump() | {"criteria": [c.model_dump() for c in checked]},
+    )
+    return model
+
+
+def model_versions(session: Session) -> pd.DataFrame:
+    names = dict(session.exec(select(Person.id, Person.name)).all())
+    used = dict(
+        session.exec(
+            select(Assessment.scoring_model_id, func.count()).group_by(Assessment.scoring_model_id)
+        ).all()
+    )
+    rows = session.exec(select(ScoringModel).order_by(ScoringModel.version_number.desc())).all()
+    return pd.DataFrame(
+        [
+            {
+                "version": m.version_number,
+                "name": m.name,
+                "active": m.is_active,
+                "created_at": m.created_at,
+                "created_by": names.get(m.created_by_id, "System"),
+                "note": m.note,
+                "impact_threshold": m.impact_threshold,
+                "risk_threshold": m.risk_threshold,
+                "assessments": used.get(m.id, 0),
+            }
+            for m in rows
+        ],
+        columns=[
+            "version",
+            "name",
+            "active",
+            "created_at",
+            "created_by",
+            "note",
+            "impact_threshold",
+            "risk_threshold",
+            "assessments",
+        ],
+    )
+
+
+# --- reads for the scoring pages ----------------------------------------------------------------------------
+
+
+def reviewer_scores(session: Session, key: str) -> pd.DataFrame:
+    """Each reviewer's latest score per criterion for one use case: one row per criterion, one column each."""
+    use_case = get_use_case(session, key)
+    latest_ids = (
+        select(func.max(Assessment.id))
+        .where(Assessment.use_case_id == use_case.id)
+        .group_by(Assessment.reviewer_id)
+    )
+    rows = session.exec(
+        select(
+            Person.name,
+            Criterion.name,
+            Criterion.dimension,
+            Criterion.position,
+            AssessmentScore.score,
+            AssessmentScore.comment,
+        )
+        .join(Assessment, Assessment.id == AssessmentScore.assessment_id)
+        .join(Person, Person.id == Assessment.reviewer_id)
+        .join(Criterion, Criterion.id == AssessmentScore.criterion_id)
+        .where(col(Assessment.id).in_(latest_ids))
+    ).all()
+    frame = pd.DataFrame(rows, columns=["reviewer", "criterion", "dimension", "position", "score", "comment"])
+    if frame.empty:
+        return frame
+    table = frame.pivot_table(
+        index=["dimension", "position", "criterion"], columns="reviewer", values="score"
+    )
+    return table.reset_index().sort_values(["dimension", "position"]).drop(columns="position")
+
+
+@dataclass(frozen=True)
+class MatrixFilter:
+    sectors: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+
+
+MATRIX_COLUMNS = [
+    "key",
+    "title",
+    "stage",
+    "sector",
+    "team",
+    "ai_act_tier",
+    "impact",
+    "risk",
+    "spread",
+    "reviewers",
+    "reach",
+    "quadrant",
+    "priority",
+]
+
+
+def matrix_points(session: Session, filters: MatrixFilter = MatrixFilter()) -> pd.DataFrame:
+    """Every scored use case with its mean impact, risk, reach (mean of reviewers' latest reach scores),
+    quadrant and priority: one query for the points, one for reach."""
+    impact_threshold, risk_threshold = quadrant_thresholds(session)
+    query = select(
+        UseCase.id,
+        UseCase.key,
+        UseCase.title,
+        UseCase.stage,
+        UseCase.sector,
+        UseCase.team,
+        UseCase.ai_act_tier,
+        UseCase.impact_score,
+        UseCase.risk_score,
+        UseCase.score_spread,
+        UseCase.reviewer_count,
+    ).where(col(UseCase.impact_score).is_not(None))
+    for column, values in (
+        (UseCase.sector, filters.sectors),
+        (UseCase.team, filters.teams),
+        (UseCase.stage, filters.stages),
+        (UseCase.ai_act_tier, filters.tiers),
+    ):
+        if values:
+            query = query.where(col(column).in_(values))
+    rows = session.exec(query).all()
+    latest_ids = select(func.max(Assessment.id)).group_by(Assessment.use_case_id, Assessment.reviewer_id)
+    reach = dict(
+        session.exec(
+            select(Assessment.use_case_id, func.avg(AssessmentScore.score))
+            .join(AssessmentScore, AssessmentScore.assessment_id == Assessment.id)
+            .join(Criterion, Criterion.id == AssessmentScore.criterion_id)
+            .where(col(Assessment.id).in_(latest_ids), Criterion.key == "reach")
+            .group_by(Assessment.use_case_id)
+        ).all()
+    )
+    return pd.DataFrame(
+        [
+            {
+                "key": r.key,
+                "title": r.title,
+                "stage": r.stage,
+                "sector": r.sector,
+                "team": r.team,
+                "ai_act_tier": r.ai_act_tier,
+                "impact": r.impact_score,
+                "risk": r.risk_score,
+                "spread": r.score_spread,
+                "reviewers": r.reviewer_count,
+                "reach": round(float(reach.get(r.id, 3)), 1),
+                "quadrant": scoring.quadrant(
+                    r.impact_score, r.risk_score, impact_threshold, risk_threshold
+                ).value,
+                "priority": scoring.priority(r.impact_score, r.risk_score),
+            }
+            for r in rows
+        ],
+        columns=MATRIX_COLUMNS,
+    )
+
+
+BACKLOG_STAGES = (Stage.proposed, Stage.assessed)
+
+
+def backlog(points: pd.DataFrame) -> pd.DataFrame:
+    """Scored use cases not yet in a pilot, highest priority first (ties: higher impact first)."""
+    waiting = points[points["stage"].isin(BACKLOG_STAGES)]
+    return waiting.sort_values(["priority", "impact"], ascending=False).reset_index(drop=True)
+
+
+def my_latest_scores(session: Session, key: str, reviewer_id: int | None) -> dict[str, tuple[int, str]]:
+    """The reviewer's latest score and comment per criterion key for this use case, to start a rescore from."""
+    use_case = get_use_case(session, key)
+    latest = session.exec(
+        select(func.max(Assessment.id)).where(
+            Assessment.use_case_id == use_case.id, Assessment.reviewer_id == reviewer_id
+        )
+    ).one()
+    if latest is None:
+        return {}
+    rows = session.exec(
+        select(Criterion.key, AssessmentScore.score, AssessmentScore.comment)
+        .join(Criterion, Criterion.id == AssessmentScore.criterion_id)
+        .where(AssessmentScore.assessment_id == latest)
+    ).all()
+    return {k: (score, comment) for k, score, comment in rows}
+
+
+def scoring_queue(session: Session) -> list[tuple[str, str, int]]:
+    """(key, title, version) of every open use case a reviewer can score, newest proposals first."""
+    return list(
+        session.exec(
+            select(UseCase.key, UseCase.title, UseCase.version)
+            .where(
+                col(UseCase.stage).in_(
+                    [Stage.proposed, Stage.assessed, Stage.pilot, Stage.scale_up, Stage.production]
+                )
+            )
+            .order_by(UseCase.reviewer_count, UseCase.key.desc())
+        ).all()
+    )

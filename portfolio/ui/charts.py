@@ -45,3 +45,67 @@ def kpi_trend(
     )
     # Height is given to st.altair_chart: Streamlit squashes a layered chart that sets its own height.
     return alt.layer(line, rules).properties(title="Results against baseline and target")
+
+
+STAGE_ORDER_LABELS = [
+    "Proposed",
+    "Assessed",
+    "Pilot",
+    "Scale-up",
+    "Production",
+    "Retired",
+    "Rejected",
+    "Stopped",
+]
+
+
+def impact_risk_matrix(
+    points: pd.DataFrame, *, impact_threshold: float, risk_threshold: float
+) -> alt.LayerChart:
+    """Risk across, impact up; quadrants split at the model's thresholds; colour = stage, size = reach."""
+    pick = alt.selection_point(name="pick", fields=["key"], on="click")
+    dots = (
+        alt.Chart(points)
+        .mark_circle(opacity=0.85, stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("risk:Q", title="Risk (0–100)", scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("impact:Q", title="Impact (0–100)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "stage_label:N",
+                title="Stage",
+                sort=STAGE_ORDER_LABELS,
+                scale=alt.Scale(domain=STAGE_ORDER_LABELS, scheme="tableau10"),
+            ),
+            size=alt.Size("reach:Q", title="Reach (1–5)", scale=alt.Scale(domain=[1, 5], range=[60, 600])),
+            tooltip=[
+                alt.Tooltip("key:N", title="Key"),
+                alt.Tooltip("title:N", title="Use case"),
+                alt.Tooltip("stage_label:N", title="Stage"),
+                alt.Tooltip("team:N", title="Team"),
+                alt.Tooltip("impact:Q", title="Impact", format=".0f"),
+                alt.Tooltip("risk:Q", title="Risk", format=".0f"),
+                alt.Tooltip("quadrant_label:N", title="Quadrant"),
+                alt.Tooltip("tier_label:N", title="EU AI Act tier"),
+                alt.Tooltip("reviewers:Q", title="Reviewers"),
+            ],
+        )
+        .add_params(pick)
+    )
+    thresholds = alt.Chart(pd.DataFrame({"risk": [risk_threshold], "impact": [impact_threshold]}))
+    vertical = thresholds.mark_rule(strokeDash=[4, 4], color="#8c8c8c").encode(x="risk:Q")
+    horizontal = thresholds.mark_rule(strokeDash=[4, 4], color="#8c8c8c").encode(y="impact:Q")
+    corners = pd.DataFrame(
+        [
+            {"risk": 2, "impact": 98, "text": "Quick wins", "align": "left"},
+            {"risk": 98, "impact": 98, "text": "Strategic bets: pilot with safeguards", "align": "right"},
+            {"risk": 2, "impact": 2, "text": "Experiments", "align": "left"},
+            {"risk": 98, "impact": 2, "text": "Avoid or rethink", "align": "right"},
+        ]
+    )
+    labels = [
+        alt.Chart(corners[corners["align"] == side])
+        .mark_text(align=side, baseline="middle", fontSize=13, fontWeight="bold", color="#8c8c8c")
+        .encode(x="risk:Q", y="impact:Q", text="text:N")
+        for side in ("left", "right")
+    ]
+    return alt.layer(vertical, horizontal, *labels, dots).properties(title="Impact against risk")

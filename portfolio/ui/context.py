@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from portfolio import db
 from portfolio.config import Settings, load_settings
-from portfolio.errors import DatabaseUnavailable, InvalidInput, PortfolioError
+from portfolio.errors import DatabaseUnavailable, InvalidInput, NotFound, PortfolioError
 from portfolio.services import people
 from portfolio.services.audit import Actor
 
@@ -74,10 +74,19 @@ def revision() -> int:
         return db.read_revision(session)
 
 
+ACTING_AS = "acting_as"
+
+
 def current_actor() -> Actor:
+    """Until sign-in is configured the app acts as the local person, or whoever was chosen in the sidebar;
+    the services check that person's roles as stored, whoever it is."""
     config = settings()
+    email = st.session_state.get(ACTING_AS) or config.local_person_email
     with reading() as session:
-        return people.actor_for(session, config.local_person_email)
+        try:
+            return people.actor_for(session, email)
+        except NotFound:
+            return people.actor_for(session, config.local_person_email)
 
 
 def attempt(action: Callable[[Session], T], *, success: str | None = None) -> T | None:

@@ -14,7 +14,6 @@ class PageSpec:
     help: str
     section: str = "Overview"
     role: Role = Role.viewer
-    visible: bool = True
     sample_query: str = ""  # query string a smoke test opens the page with
 
     @property
@@ -32,11 +31,46 @@ PAGES: tuple[PageSpec, ...] = (
         "Every use case with its stage, owner, team, impact and risk. Search, filter and open one.",
     ),
     PageSpec(
+        "pages/matrix.py",
+        "Impact and risk",
+        ":material/scatter_plot:",
+        "matrix",
+        "The portfolio on an impact-against-risk matrix, and the ranked backlog of what to pilot next.",
+    ),
+    PageSpec(
         "pages/use_case.py",
         "Use case",
         ":material/description:",
         "use_case",
         "Everything recorded about one use case: facts, scores, KPIs, gate decisions, lessons and history.",
         sample_query="uc=UC-0001",
+    ),
+    PageSpec(
+        "pages/propose.py",
+        "Propose",
+        ":material/add_circle:",
+        "propose",
+        "Propose a new AI use case: the problem, the goal, the EU AI Act tier and the first KPIs.",
+        section="Contribute",
+        role=Role.contributor,
+    ),
+    PageSpec(
+        "pages/score.py",
+        "Score",
+        ":material/rate_review:",
+        "score",
+        "Score a use case on impact and risk against the active scoring model.",
+        section="Contribute",
+        role=Role.reviewer,
+        sample_query="uc=UC-0011",
+    ),
+    PageSpec(
+        "pages/scoring_model.py",
+        "Scoring model",
+        ":material/tune:",
+        "scoring_model",
+        "Criteria, anchors, weights and quadrant thresholds; every change is a new version.",
+        section="Administration",
+        role=Role.administrator,
     ),
 )

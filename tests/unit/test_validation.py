@@ -47,3 +47,8 @@ def test_broken_text_is_refused(broken):
 
 def test_ordinary_unicode_is_fine():
     assert text_problem("Café – 顧客 😊") is None
+
+
+def test_a_missing_choice_is_required_not_a_type_error():
+    assert problems(sector=None) == {"sector": "Sector is required."}
+    assert problems(score=None) == {"score": "Score is required."}

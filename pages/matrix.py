@@ -1,0 +1,97 @@
+"""Impact against risk for the whole portfolio, and the ranked backlog of what to pilot next."""
+
+import streamlit as st
+
+from portfolio.models import AiActTier, Sector, Stage
+from portfolio.scoring import PRIORITY_FORMULA, Quadrant
+from portfolio.services import assessments, use_cases
+from portfolio.ui import charts
+from portfolio.ui.format import label
+from portfolio.ui.reads import read
+
+st.title("Impact and risk")
+st.caption(
+    "Every scored use case by its reviewers' mean impact and risk. Select a point to open the use case."
+)
+
+choices = read(use_cases.filter_choices)
+cols = st.columns(4)
+sectors = cols[0].multiselect(
+    "Sector",
+    choices["sectors"],
+    key="m_sector",
+    format_func=lambda v: label(Sector, v),
+    placeholder="All sectors",
+)
+teams = cols[1].multiselect("Team", choices["teams"], key="m_team", placeholder="All teams")
+stages = cols[2].multiselect(
+    "Stage",
+    [s.value for s in Stage],
+    key="m_stage",
+    format_func=lambda v: Stage(v).label,
+    placeholder="All stages",
+)
+tiers = cols[3].multiselect(
+    "EU AI Act tier",
+    [t.value for t in AiActTier],
+    key="m_tier",
+    format_func=lambda v: AiActTier(v).label,
+    placeholder="All tiers",
+)
+points = read(
+    assessments.matrix_points,
+    assessments.MatrixFilter(tuple(sectors), tuple(teams), tuple(stages), tuple(tiers)),
+)
+impact_threshold, risk_threshold = read(use_cases.quadrant_thresholds)
+
+chart_col, backlog_col = st.columns([3, 2], gap="large")
+with chart_col:
+    if points.empty:
+        st.info("No scored use case matches these filters.", icon=":material/filter_alt_off:")
+    else:
+        shown = points.assign(
+            stage_label=points["stage"].map(lambda v: Stage(v).label),
+            quadrant_label=points["quadrant"].map(lambda v: Quadrant(v).label),
+            tier_label=points["ai_act_tier"].map(lambda v: label(AiActTier, v, "Not classified")),
+        )
+        event = st.altair_chart(
+            charts.impact_risk_matrix(
+                shown, impact_threshold=impact_threshold, risk_threshold=risk_threshold
+            ),
+            on_select="rerun",
+            selection_mode="pick",
+            key="matrix",
+            height=560,
+        )
+        picked = event.selection.get("pick", []) if event else []
+        if picked and picked[0].get("key"):
+            st.switch_page("pages/use_case.py", query_params={"uc": picked[0]["key"]})
+        counts = points["quadrant"].value_counts()
+        st.caption(" · ".join(f"{q.label}: {counts.get(q.value, 0)}" for q in Quadrant))
+
+with backlog_col:
+    st.subheader("Backlog: what to pilot next")
+    st.caption(
+        f"Scored use cases not yet in a pilot, ranked by **{PRIORITY_FORMULA}** (impact and risk on 0–100)."
+    )
+    queue = assessments.backlog(points)
+    if queue.empty:
+        st.caption("Nothing waiting.")
+    else:
+        st.dataframe(
+            queue.assign(
+                stage=queue["stage"].map(lambda v: Stage(v).label),
+                quadrant=queue["quadrant"].map(lambda v: Quadrant(v).label),
+            ),
+            hide_index=True,
+            column_order=["priority", "key", "title", "impact", "risk", "quadrant", "stage"],
+            column_config={
+                "key": st.column_config.TextColumn("Key", width="small"),
+                "title": st.column_config.TextColumn("Use case"),
+                "priority": st.column_config.NumberColumn("Priority", format="%.1f"),
+                "impact": st.column_config.NumberColumn("Impact", format="%.0f"),
+                "risk": st.column_config.NumberColumn("Risk", format="%.0f"),
+                "quadrant": "Quadrant",
+                "stage": "Stage",
+            },
+        )

@@ -1,0 +1,249 @@
+"""Propose a use case: the facts, the EU AI Act questionnaire, the first KPIs, and a check for duplicates."""
+
+import pandas as pd
+import streamlit as st
+
+from portfolio.ai_act import QUESTIONS, suggest_tier
+from portfolio.kpis import UNITS
+from portfolio.models import AiActTier, AiKind, Audience, Direction, KpiKind, Sector
+from portfolio.services import intake, people, use_cases
+from portfolio.ui import context
+from portfolio.ui.reads import read
+
+DRAFT = "draft_"  # prefix of every widget key on this page: the draft survives errors and page switches
+
+st.title("Propose a use case")
+st.caption(
+    "Describe the problem, who it serves and how you will know it works. Reviewers score it next; "
+    "a pilot needs a gate decision."
+)
+
+actor = context.current_actor()
+directory = read(people.people_table)
+person_ids = directory["id"].tolist()
+names = dict(zip(directory["id"], directory["name"], strict=True))
+
+
+def field(widget, label_text, key, **kwargs):
+    return widget(label_text, key=DRAFT + key, persist_state="session", **kwargs)
+
+
+st.subheader("The idea")
+title = field(
+    st.text_input,
+    "Title *",
+    "title",
+    max_chars=200,
+    placeholder="e.g. Assistant for simple customer questions",
+)
+problem = field(
+    st.text_area,
+    "Problem and who it serves *",
+    "problem",
+    max_chars=5000,
+    placeholder="What goes wrong today, for whom, and how often?",
+)
+
+similar = (
+    read(use_cases.similar_use_cases, title or "", problem or "") if (title or problem) else pd.DataFrame()
+)
+if not similar.empty:
+    with st.container(border=True):
+        st.warning(
+            "Similar use cases already exist. Check them before registering the same idea again.",
+            icon=":material/content_copy:",
+        )
+        for row in similar.itertuples():
+            st.page_link(
+                "pages/use_case.py",
+                label=f"{row.key} · {row.title} ({row.team}, {row.similarity}% similar)",
+                query_params={"uc": row.key},
+                icon=":material/open_in_new:",
+            )
+        different = field(st.checkbox, "This is a different idea; register it anyway", "not_duplicate")
+else:
+    different = True
+
+left, right = st.columns(2)
+with left:
+    team = field(st.text_input, "Team *", "team", max_chars=200)
+    business_unit = field(st.text_input, "Business unit", "business_unit", max_chars=200)
+    sector = field(
+        st.selectbox,
+        "Sector *",
+        "sector",
+        options=[s.value for s in Sector],
+        index=None,
+        format_func=lambda v: Sector(v).label,
+        placeholder="Choose a sector",
+    )
+    ai_kind = field(
+        st.selectbox,
+        "Kind of AI *",
+        "ai_kind",
+        options=[k.value for k in AiKind],
+        index=None,
+        format_func=lambda v: AiKind(v).label,
+        placeholder="Choose a kind",
+    )
+    audience = field(
+        st.radio,
+        "Serves",
+        "audience",
+        options=[a.value for a in Audience],
+        horizontal=True,
+        format_func=lambda v: Audience(v).label,
+    )
+with right:
+    owner = field(
+        st.selectbox,
+        "Accountable owner *",
+        "owner",
+        options=person_ids,
+        index=person_ids.index(actor.id) if actor.id in person_ids else None,
+        format_func=names.get,
+        placeholder="A named person answers for this AI system",
+        help="The person accountable for the AI system and its outcomes.",
+    )
+    sponsor = field(
+        st.selectbox,
+        "Sponsor",
+        "sponsor",
+        options=person_ids,
+        index=None,
+        format_func=names.get,
+        placeholder="Optional",
+    )
+    monitoring = field(
+        st.selectbox,
+        "Monitoring owner",
+        "monitoring",
+        options=person_ids,
+        index=None,
+        format_func=names.get,
+        placeholder="Needed before production",
+    )
+    customer_facing = field(st.toggle, "Customers meet it directly", "customer_facing")
+    about_people = field(st.toggle, "It makes or informs decisions about people", "about_people")
+
+st.subheader("Data")
+personal_data = field(
+    st.text_area,
+    "Personal or sensitive data it uses",
+    "personal_data",
+    max_chars=5000,
+    height=80,
+    placeholder="e.g. name, order history; none",
+)
+sensitive = field(st.checkbox, "Includes special-category data (health, biometrics, beliefs…)", "sensitive")
+readiness = st.columns(3)
+scale_help = "1 = missing or unusable, 3 = usable with work, 5 = ready today"
+completeness = readiness[0].slider("Data completeness", 1, 5, 3, key=DRAFT + "completeness", help=scale_help)
+accuracy = readiness[1].slider("Data accuracy", 1, 5, 3, key=DRAFT + "accuracy", help=scale_help)
+currency = readiness[2].slider("Data currency", 1, 5, 3, key=DRAFT + "currency", help=scale_help)
+
+st.subheader("Goal and trust")
+goal = field(
+    st.text_area,
+    "Measurable goal",
+    "goal",
+    max_chars=5000,
+    height=80,
+    placeholder="e.g. Within a year 30% of simple customer questions handled automatically, satisfaction above 8",
+)
+trust = st.columns(2)
+disclosure = trust[0].checkbox("Customers are told when AI is involved", key=DRAFT + "disclosure")
+human_path = trust[1].checkbox("Customers can always reach a person", key=DRAFT + "human_path")
+
+st.subheader("EU AI Act risk tier")
+st.caption("Answer yes to what applies; the suggested tier follows from your answers, and you confirm it.")
+answers = {q.key: st.checkbox(q.text, key=DRAFT + "q_" + q.key) for q in QUESTIONS}
+suggestion = suggest_tier(answers)
+st.info(f"Suggested tier: **{suggestion.tier.label}**. {suggestion.reason}", icon=":material/gavel:")
+tiers = [t.value for t in AiActTier]
+# Keyed by the suggestion, so the confirmation follows the answers until the person changes it.
+tier = st.selectbox(
+    "Tier you confirm *",
+    tiers,
+    index=tiers.index(suggestion.tier),
+    key=f"{DRAFT}tier_{suggestion.tier}",
+    format_func=lambda v: AiActTier(v).label,
+)
+tier_reason = st.text_area(
+    "Reason for the tier *",
+    value=suggestion.reason,
+    key=f"{DRAFT}reason_{suggestion.tier}",
+    max_chars=5000,
+    height=80,
+)
+if tier == AiActTier.prohibited:
+    st.error(
+        "A prohibited practice can be recorded, but it can never enter a pilot.", icon=":material/block:"
+    )
+
+st.subheader("First KPIs")
+st.caption(
+    "What it will be judged on, with a baseline and a target. A pilot needs at least one; customer-facing "
+    "use cases also need a trust KPI such as satisfaction or time to reach a person."
+)
+kpi_rows = st.data_editor(
+    pd.DataFrame(columns=["name", "kind", "unit", "direction", "baseline", "target", "target_on"]).astype(
+        {"baseline": "float", "target": "float", "target_on": "datetime64[ns]"}
+    ),
+    key=DRAFT + "kpis",
+    num_rows="dynamic",
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "name": st.column_config.TextColumn("KPI", required=True, max_chars=200),
+        "kind": st.column_config.SelectboxColumn("Kind", options=[k.value for k in KpiKind], required=True),
+        "unit": st.column_config.SelectboxColumn("Unit", options=list(UNITS), required=True),
+        "direction": st.column_config.SelectboxColumn(
+            "Better when", options=[d.value for d in Direction], required=True
+        ),
+        "baseline": st.column_config.NumberColumn("Baseline"),
+        "target": st.column_config.NumberColumn("Target"),
+        "target_on": st.column_config.DateColumn("Target date"),
+    },
+)
+
+if st.button(
+    "Propose use case", type="primary", key="propose", icon=":material/send:", disabled=not different
+):
+    kpis = [
+        {k: (None if pd.isna(v) else (v.date() if hasattr(v, "date") else v)) for k, v in row.items()}
+        for row in kpi_rows.to_dict("records")
+        if any(not pd.isna(v) and v != "" for v in row.values())
+    ]
+    fields = {
+        "title": title,
+        "problem": problem,
+        "audience": audience,
+        "team": team,
+        "business_unit": business_unit,
+        "sector": sector,
+        "owner_id": owner,
+        "sponsor_id": sponsor,
+        "monitoring_owner_id": monitoring,
+        "ai_kind": ai_kind,
+        "customer_facing": customer_facing,
+        "decisions_about_people": about_people,
+        "personal_data": personal_data,
+        "sensitive_data": sensitive,
+        "data_completeness": completeness,
+        "data_accuracy": accuracy,
+        "data_currency": currency,
+        "measurable_goal": goal,
+        "ai_act_tier": tier,
+        "ai_act_reason": tier_reason,
+        "ai_disclosure": disclosure,
+        "human_path": human_path,
+    }
+    created = context.attempt(
+        lambda session: intake.propose(session, actor, fields, kpis=kpis, tier_answers=answers).key,
+        success="Use case proposed.",
+    )
+    if created:
+        for key in [k for k in st.session_state if str(k).startswith(DRAFT)]:
+            del st.session_state[key]
+        st.switch_page("pages/use_case.py", query_params={"uc": created})

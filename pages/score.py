@@ -1,0 +1,105 @@
+"""Score a use case against the active scoring model, criterion by criterion."""
+
+import streamlit as st
+
+from portfolio.models import Dimension
+from portfolio.scoring import DISAGREEMENT_SPREAD
+from portfolio.services import assessments, use_cases
+from portfolio.ui import context
+from portfolio.ui.format import number
+from portfolio.ui.reads import read
+
+st.title("Score a use case")
+actor = context.current_actor()
+model = read(assessments.active_model)
+st.caption(
+    f"Scoring model **version {model.version_number}** ({model.name}). Score each criterion from 1 to 5 against "
+    "its anchors, so that a score means the same across use cases and quarters. Extreme scores (1 or 5) need a comment."
+)
+
+queue = read(assessments.scoring_queue)
+if not queue:
+    st.info("There is nothing to score: no open use cases.", icon=":material/inbox:")
+    st.stop()
+titles = {key: title for key, title, _version in queue}
+versions = {key: version for key, _title, version in queue}
+requested = st.query_params.get("uc")
+keys = list(titles)
+chosen = st.selectbox(
+    "Use case",
+    keys,
+    index=keys.index(requested) if requested in titles else 0,
+    key="score_uc",
+    format_func=lambda k: f"{k} · {titles[k]}",
+)
+st.query_params["uc"] = chosen
+detail = read(use_cases.use_case_detail, chosen)
+case = detail.use_case
+with st.expander("What the team proposes", expanded=False):
+    st.markdown(
+        f"**Problem.** {case['problem']}\n\n**Goal.** {case['measurable_goal'] or '—'}\n\n"
+        f"**Data.** {case['personal_data'] or '—'} (readiness {case['data_completeness']}/"
+        f"{case['data_accuracy']}/{case['data_currency']} for completeness/accuracy/currency)\n\n"
+        f"**EU AI Act.** {case['ai_act_reason'] or 'Not classified'}"
+    )
+if case["reviewer_count"]:
+    st.caption(
+        f"So far {case['reviewer_count']} reviewer(s): impact {number(case['impact_score'])}, "
+        f"risk {number(case['risk_score'])}, spread {number(case['score_spread'])}"
+        + (
+            " (reviewers disagree)"
+            if case["score_spread"]
+            and case["score_spread"] >= DISAGREEMENT_SPREAD
+            and case["reviewer_count"] > 1
+            else ""
+        )
+        + "."
+    )
+
+previous = read(assessments.my_latest_scores, chosen, actor.id)
+if previous:
+    st.info(
+        "You have scored this use case before; your last scores are filled in. Saving adds a new assessment "
+        "and keeps the old one in the history.",
+        icon=":material/history:",
+    )
+
+with st.form(f"score_{chosen}"):
+    scores: dict[str, int] = {}
+    comments: dict[str, str] = {}
+    for dimension in Dimension:
+        st.subheader(f"{dimension.label} criteria")
+        for criterion in (c for c in model.criteria if c.dimension == dimension):
+            score, comment = previous.get(criterion.key, (3, ""))
+            with st.container(border=True):
+                st.markdown(f"**{criterion.name}** · weight {criterion.weight:g}")
+                st.caption(f"**1:** {criterion.anchor_low}  \n**5:** {criterion.anchor_high}")
+                cols = st.columns([2, 3])
+                scores[criterion.key] = cols[0].slider(
+                    criterion.name, 1, 5, score, key=f"s_{criterion.key}", label_visibility="collapsed"
+                )
+                comments[criterion.key] = cols[1].text_input(
+                    "Comment",
+                    comment,
+                    key=f"c_{criterion.key}",
+                    placeholder="Why this score?",
+                    label_visibility="collapsed",
+                )
+    overall = st.text_area("Overall comment", key="overall", max_chars=5000)
+    submitted = st.form_submit_button("Save my scores", type="primary", icon=":material/save:")
+
+if submitted:
+    saved = context.attempt(
+        lambda session: assessments.record_assessment(
+            session,
+            actor,
+            chosen,
+            scores,
+            comments=comments,
+            comment=overall,
+            expected_version=versions[chosen],
+        ),
+        success=f"Scores saved for {chosen}.",
+    )
+    if saved:
+        st.rerun()

@@ -1,0 +1,123 @@
+"""The scoring model: criteria, what a 1 and a 5 mean, weights and the matrix thresholds. Saving makes a new
+version; scores keep the version they were made under."""
+
+import pandas as pd
+import streamlit as st
+
+from portfolio.models import Dimension
+from portfolio.services import assessments
+from portfolio.ui import context
+from portfolio.ui.reads import read
+
+st.title("Scoring model")
+actor = context.current_actor()
+model = read(assessments.active_model)
+st.caption(
+    f"Active: **version {model.version_number}**, {model.name}. Weights are relative within impact and within "
+    "risk. Saving your changes creates version "
+    f"{model.version_number + 1}; existing scores keep the version they were made under."
+)
+
+criteria = pd.DataFrame(
+    [
+        {
+            "key": c.key,
+            "name": c.name,
+            "dimension": c.dimension.value,
+            "weight": c.weight,
+            "anchor_low": c.anchor_low,
+            "anchor_high": c.anchor_high,
+            "description": c.description,
+        }
+        for c in model.criteria
+    ]
+)
+with st.form(f"model_{model.version_number}"):
+    edited = st.data_editor(
+        criteria,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key="criteria",
+        column_config={
+            "key": st.column_config.TextColumn(
+                "Key", help="Short id: lower case, digits and _", required=True
+            ),
+            "name": st.column_config.TextColumn("Criterion", required=True),
+            "dimension": st.column_config.SelectboxColumn(
+                "Dimension", options=[d.value for d in Dimension], required=True
+            ),
+            "weight": st.column_config.NumberColumn("Weight", min_value=0.1, max_value=100, step=0.5),
+            "anchor_low": st.column_config.TextColumn("What a 1 means", width="large", required=True),
+            "anchor_high": st.column_config.TextColumn("What a 5 means", width="large", required=True),
+            "description": st.column_config.TextColumn("Description"),
+        },
+    )
+    cols = st.columns(2)
+    impact_threshold = cols[0].number_input(
+        "Impact threshold (0–100)",
+        0.0,
+        100.0,
+        model.impact_threshold,
+        5.0,
+        help="Impact at or above this counts as high.",
+    )
+    risk_threshold = cols[1].number_input(
+        "Risk threshold (0–100)",
+        0.0,
+        100.0,
+        model.risk_threshold,
+        5.0,
+        help="Risk at or above this counts as high.",
+    )
+    name = st.text_input("Name of the new version", model.name, max_chars=200)
+    note = st.text_area(
+        "What changed and why",
+        max_chars=5000,
+        placeholder="e.g. Weight bias potential higher after the Q3 audit",
+    )
+    saved = st.form_submit_button("Save as a new version", type="primary", icon=":material/save:")
+
+if saved:
+    rows = [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in edited.to_dict("records")]
+    version = context.attempt(
+        lambda session: (
+            assessments.create_model_version(
+                session,
+                actor,
+                criteria=rows,
+                name=name,
+                note=note,
+                impact_threshold=impact_threshold,
+                risk_threshold=risk_threshold,
+            ).version_number
+        ),
+        success="New scoring model version saved.",
+    )
+    if version:
+        st.rerun()
+
+shares = criteria.assign(share=criteria["weight"] / criteria.groupby("dimension")["weight"].transform("sum"))
+st.subheader("Weight of each criterion in the active version")
+st.dataframe(
+    shares[["dimension", "name", "weight", "share"]],
+    hide_index=True,
+    column_config={
+        "share": st.column_config.ProgressColumn(
+            "Share of its dimension", format="percent", min_value=0, max_value=1
+        ),
+        "dimension": "Dimension",
+        "name": "Criterion",
+        "weight": "Weight",
+    },
+)
+
+st.subheader("Versions")
+st.dataframe(
+    read(assessments.model_versions),
+    hide_index=True,
+    column_config={
+        "created_at": st.column_config.DatetimeColumn("Created", format="D MMM YYYY"),
+        "assessments": st.column_config.NumberColumn("Scores made under it"),
+    },
+)
