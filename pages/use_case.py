@@ -14,13 +14,14 @@ from portfolio.models import (
     KpiStatus,
     LessonCategory,
     LessonOutcome,
+    Role,
     Sector,
     Stage,
 )
 from portfolio.scoring import DISAGREEMENT_SPREAD, quadrant
 from portfolio.services import assessments, audit, use_cases
 from portfolio.services.results import measurements_for_use_case
-from portfolio.ui import charts
+from portfolio.ui import charts, context
 from portfolio.ui.format import (
     STAGE_COLOURS,
     STATUS_COLOURS,
@@ -175,12 +176,13 @@ with tabs[1]:
             hide_index=True,
             column_config={"dimension": "Dimension", "criterion": "Criterion"},
         )
-    st.page_link(
-        "pages/score.py",
-        label="Score this use case",
-        icon=":material/rate_review:",
-        query_params={"uc": chosen},
-    )
+    if Role.reviewer in context.current_actor().roles:
+        st.page_link(
+            "pages/score.py",
+            label="Score this use case",
+            icon=":material/rate_review:",
+            query_params={"uc": chosen},
+        )
 
 with tabs[2]:
     if detail.kpis.empty:
