@@ -11,23 +11,7 @@ from portfolio.ui.reads import read
 st.set_page_config(page_title="AI Pilot Portfolio", page_icon=":material/hub:", layout="wide")
 
 context.engine()  # migrate, seed and fail with one clear message before any page runs
-
-with st.sidebar:
-    st.markdown("**AI Pilot Portfolio**")
-    directory = read(people.people_table)
-    emails = directory["email"].tolist()
-    local = context.settings().local_person_email
-    st.selectbox(
-        "Acting as",
-        emails,
-        index=emails.index(local) if local in emails else 0,
-        key=context.ACTING_AS,
-        format_func=lambda email: directory.set_index("email").loc[email, "name"],
-        help="Sign-in is not configured, so choose whose roles to use. Every action is recorded under this name.",
-    )
 actor = context.current_actor()
-with st.sidebar:
-    st.caption(", ".join(Role(r).label for r in Role if r in actor.roles))
 
 sections: dict[str, list[st.Page]] = {}
 for spec in PAGES:
@@ -43,4 +27,19 @@ for spec in PAGES:
             )
         )
 page = st.navigation(sections)
+
+with st.sidebar:
+    st.markdown("**AI Pilot Portfolio**")
+    directory = read(people.people_table).set_index("email")
+    emails = directory.index.tolist()
+    st.selectbox(
+        "Acting as",
+        emails,
+        index=emails.index(actor.email) if actor.email in emails else 0,
+        key=context.ACTING_AS,
+        format_func=lambda email: directory.loc[email, "name"],
+        help="Sign-in is not configured, so choose whose roles to use. Every action is recorded under this name.",
+    )
+    st.caption(", ".join(Role(r).label for r in Role if r in actor.roles))
+
 page.run()

@@ -8,6 +8,9 @@ from portfolio.services import assessments, use_cases
 from portfolio.ui import charts
 from portfolio.ui.format import label
 from portfolio.ui.reads import read
+from portfolio.ui.shell import require_shell
+
+require_shell()
 
 st.title("Impact and risk")
 st.caption(

@@ -8,6 +8,9 @@ from portfolio.scoring import Quadrant
 from portfolio.services import use_cases
 from portfolio.ui.format import label
 from portfolio.ui.reads import read
+from portfolio.ui.shell import require_shell
+
+require_shell()
 
 st.title("Portfolio")
 st.caption(

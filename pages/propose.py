@@ -9,6 +9,9 @@ from portfolio.models import AiActTier, AiKind, Audience, Direction, KpiKind, Se
 from portfolio.services import intake, people, use_cases
 from portfolio.ui import context
 from portfolio.ui.reads import read
+from portfolio.ui.shell import require_shell
+
+require_shell()
 
 DRAFT = "draft_"  # prefix of every widget key on this page: the draft survives errors and page switches
 

@@ -8,6 +8,9 @@ from portfolio.services import assessments, use_cases
 from portfolio.ui import context
 from portfolio.ui.format import number
 from portfolio.ui.reads import read
+from portfolio.ui.shell import require_shell
+
+require_shell()
 
 st.title("Score a use case")
 actor = context.current_actor()

@@ -8,6 +8,9 @@ from portfolio.models import Dimension
 from portfolio.services import assessments
 from portfolio.ui import context
 from portfolio.ui.reads import read
+from portfolio.ui.shell import require_shell
+
+require_shell()
 
 st.title("Scoring model")
 actor = context.current_actor()

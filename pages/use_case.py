@@ -33,6 +33,9 @@ from portfolio.ui.format import (
     yes_no,
 )
 from portfolio.ui.reads import read
+from portfolio.ui.shell import require_shell
+
+require_shell()
 
 keys = read(use_cases.use_case_keys)
 if not keys:
@@ -119,7 +122,7 @@ with tabs[0]:
             "Customers told they meet AI": yes_no(uc["ai_disclosure"]),
             "Path to a human": yes_no(uc["human_path"]),
             "In this stage since": day(uc["stage_entered_at"]),
-            "Source": uc["source"]
+            "Source": ("Entered by hand" if uc["source"] == "manual" else uc["source"])
             + (f" ({uc['source_file']}, row {uc['source_row']})" if uc["source_file"] else ""),
             "Record version": str(uc["version"]),
         }

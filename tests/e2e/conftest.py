@@ -130,10 +130,12 @@ def page(browser, server):
 def settle(page, timeout: int = 90_000) -> None:
     """Wait until the app's script has finished, then fail on any exception shown."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    # The sidebar's heading is written by app.py, so this also waits out a first start's migration and demo.
+    page.locator('[data-testid="stSidebar"]').get_by_text("AI Pilot Portfolio").wait_for(timeout=timeout)
     page.wait_for_selector(SETTLED, timeout=timeout)
     page.wait_for_timeout(200)
     page.wait_for_selector(SETTLED, timeout=timeout)
     exceptions = page.locator('[data-testid="stException"]')
     assert exceptions.count() == 0, exceptions.first.inner_text()
     assert page.get_by_text("Page not found").count() == 0, f"{page.url} is not a page of the app"
-    assert page.get_by_text("Acting as").count() == 1, "the app's navigation and sidebar did not run"
+    assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Portfolio", exact=True).count() == 1

@@ -1,0 +1,16 @@
+"""Keeps every page inside the app shell (app.py's navigation, sidebar and acting person).
+
+Streamlit 1.67 still honours its older multipage mode for a project with a `pages/` folder until the first
+`st.navigation` call in the process: a visitor whose first request after a server start is a page's own
+address (/use_case?uc=UC-0001, say) would get that page script run on its own, without app.py. Each page
+calls `require_shell()` first; in that situation it switches the process to `st.navigation` mode and reruns,
+so app.py runs and opens the requested page."""
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def require_shell() -> None:
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -1,0 +1,61 @@
+"""A team proposes a use case, two reviewers score it, and leadership sees it on the matrix: in a real browser."""
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import settle
+
+pytestmark = pytest.mark.e2e
+
+
+def choose(page, label: str, option: str, *, within: str = '[data-testid="stMain"]') -> None:
+    page.locator(within).get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)
+
+
+def nav(page, title: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    settle(page)
+
+
+def quadrant_count(page, quadrant: str) -> int:
+    caption = page.get_by_text(re.compile(r"Quick win: \d+")).inner_text()
+    return int(re.search(rf"{re.escape(quadrant)}: (\d+)", caption).group(1))
+
+
+def test_propose_then_two_reviewers_score_then_the_matrix_shows_it(page, server):
+    page.goto(f"{server}/matrix")
+    settle(page)
+    bets_before = quadrant_count(page, "Strategic bet (pilot with safeguards)")
+
+    nav(page, "Propose")
+    page.get_by_label("Title *").fill("Smart shelf labels that explain price changes")
+    page.get_by_label("Problem and who it serves *").fill(
+        "Shoppers distrust price changes they do not understand; staff relabel shelves by hand every night."
+    )
+    page.get_by_label("Team *").fill("Pricing")
+    page.get_by_label("Team *").press("Tab")
+    settle(page)
+    choose(page, "Sector *", "Retail")
+    choose(page, "Kind of AI *", "Predictive")
+    page.get_by_role("button", name="Propose use case").click()
+    page.wait_for_url(re.compile(r"/use_case\?uc=UC-0037"), timeout=30_000)
+    settle(page)
+    assert page.locator("h1").first.inner_text().strip() == "Smart shelf labels that explain price changes"
+
+    nav(page, "Score")
+    choose(page, "Use case", "UC-0037 · Smart shelf labels that explain price changes")
+    page.get_by_role("button", name="Save my scores").click()
+    settle(page)
+    assert page.get_by_text("So far 1 reviewer(s)").count() == 1
+
+    choose(page, "Acting as", "Amira Haddad", within='[data-testid="stSidebar"]')
+    assert page.get_by_text("So far 1 reviewer(s)").count() == 1  # still on the same use case
+    page.get_by_role("button", name="Save my scores").click()
+    settle(page)
+    assert page.get_by_text("So far 2 reviewer(s)").count() == 1
+
+    nav(page, "Impact and risk")
+    assert quadrant_count(page, "Strategic bet (pilot with safeguards)") == bets_before + 1

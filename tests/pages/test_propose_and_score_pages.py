@@ -1,0 +1,146 @@
+"""Propose, score, the matrix and the scoring model, as a user works them (AppTest)."""
+
+from sqlmodel import Session, select
+
+from portfolio import db
+from portfolio.models import Assessment, ScoringModel, UseCase
+from portfolio.services import people
+from tests.pages.test_portfolio_pages import texts
+
+
+def fill_proposal(at, **overrides):
+    values = {
+        "title": "Answer simple customer questions automatically",
+        "problem": "Customers wait six minutes for answers to simple questions.",
+        "team": "Customer service",
+    }
+    values |= overrides
+    for name in ("title", "problem", "team"):
+        widget = (
+            at.text_area(key=f"draft_{name}") if name == "problem" else at.text_input(key=f"draft_{name}")
+        )
+        widget.set_value(values[name])
+    at.selectbox(key="draft_sector").set_value("services")
+    at.selectbox(key="draft_ai_kind").set_value("generative")
+    at.checkbox(key="draft_q_talks_to_people").check()
+    return at.run()
+
+
+def test_proposing_a_use_case(app_for, database_url, admin, engine):
+    at = app_for(database_url, "pages/propose.py")
+    assert not at.exception
+    fill_proposal(at)
+    assert any("Suggested tier: **Limited risk**" in i.value for i in at.info)
+    at.button(key="propose").click().run()
+    assert not at.exception
+    with Session(engine) as session:
+        created = session.exec(select(UseCase)).one()
+    assert (created.title, created.ai_act_tier, created.owner_id) == (
+        "Answer simple customer questions automatically",
+        "limited",
+        admin.id,
+    )
+    assert "Art. 50" in created.ai_act_reason
+
+
+def test_a_validation_error_keeps_the_draft(app_for, database_url, admin, engine):
+    at = app_for(database_url, "pages/propose.py")
+    fill_proposal(at, team=" ")
+    at.button(key="propose").click().run()
+    assert any("Team is required" in e.value for e in at.error)
+    assert at.text_input(key="draft_title").value == "Answer simple customer questions automatically"
+    with Session(engine) as session:
+        assert session.exec(select(UseCase)).first() is None
+
+
+def test_likely_duplicates_are_shown_before_saving(app_for, demo_url):
+    at = app_for(demo_url, "pages/propose.py")
+    at.text_input(key="draft_title").set_value("Voice assistant in hotel rooms").run()
+    assert any("Similar use cases already exist" in w.value for w in at.warning)
+    assert at.button(key="propose").disabled
+    at.checkbox(key="draft_not_duplicate").check().run()
+    assert not at.button(key="propose").disabled
+
+
+def test_a_prohibited_tier_is_flagged(app_for, demo_url):
+    at = app_for(demo_url, "pages/propose.py")
+    at.checkbox(key="draft_q_social_scoring").check().run()
+    assert any("never enter a pilot" in e.value for e in at.error)
+
+
+def test_two_reviewers_score_and_disagreement_shows(app_for, database_url, admin, engine):
+    from tests.services.factories import propose
+
+    key = propose(engine, admin)
+    with db.unit_of_work(engine) as session:
+        people.create_person(
+            session, admin, name="Rita Reviewer", email="rita@example.org", roles=["reviewer"]
+        )
+    at = app_for(database_url, "pages/score.py")
+    assert not at.exception
+    for slider in at.slider:
+        slider.set_value(4)
+    at.button[0].click().run()  # the form's submit
+    assert not at.exception and not at.error
+    at.session_state["acting_as"] = "rita@example.org"
+    at.run()
+    for slider in at.slider:
+        slider.set_value(2)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    with Session(engine) as session:
+        assert len(session.exec(select(Assessment)).all()) == 2
+        use_case = session.exec(select(UseCase).where(UseCase.key == key)).one()
+        assert (use_case.impact_score, use_case.reviewer_count, use_case.score_spread) == (50, 2, 50)
+    assert "reviewers disagree" in texts(at)
+
+
+def test_an_extreme_score_without_a_comment_is_refused(app_for, database_url, admin, engine):
+    from tests.services.factories import propose
+
+    propose(engine, admin)
+    at = app_for(database_url, "pages/score.py")
+    at.slider(key="s_reach").set_value(5)
+    at.button[0].click().run()
+    assert any("explain a score of 5" in e.value for e in at.error)
+    with Session(engine) as session:
+        assert session.exec(select(Assessment)).first() is None
+
+
+def test_the_matrix_and_backlog(app_for, demo_url):
+    at = app_for(demo_url, "pages/matrix.py")
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 1
+    backlog = at.dataframe[0].value
+    assert backlog["priority"].is_monotonic_decreasing
+    assert set(backlog["stage"]) <= {"Proposed", "Assessed"}
+    assert "priority = impact − 0.5 × risk" in texts(at)
+    at.multiselect(key="m_sector").set_value(["healthcare"]).run()
+    assert set(at.dataframe[0].value["key"]) == {"UC-0024", "UC-0026"}
+
+
+def test_an_administrator_saves_a_new_model_version(app_for, database_url, admin, engine):
+    at = app_for(database_url, "pages/scoring_model.py")
+    assert not at.exception
+    assert "version 1" in texts(at)
+    at.number_input[0].set_value(60.0)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    with Session(engine) as session:
+        active = session.exec(select(ScoringModel).where(ScoringModel.is_active)).one()
+        assert (active.version_number, active.impact_threshold) == (2, 60.0)
+
+
+def test_the_services_refuse_a_person_without_the_role(app_for, database_url, admin, engine):
+    """Navigation hides pages a person may not use; the services refuse them however the page was reached."""
+    with db.unit_of_work(engine) as session:
+        people.create_person(session, admin, name="Vic Viewer", email="vic@example.org", roles=["viewer"])
+    at = app_for(database_url, "pages/propose.py")
+    at.session_state["acting_as"] = "vic@example.org"
+    fill_proposal(at.run())
+    at.button(key="propose").click().run()
+    assert any(
+        "Vic Viewer cannot propose use cases: that needs the contributor role" in e.value for e in at.error
+    )
+    with Session(engine) as session:
+        assert session.exec(select(UseCase)).first() is None
