@@ -3,14 +3,20 @@
 Streamlit 1.67 still honours its older multipage mode for a project with a `pages/` folder until the first
 `st.navigation` call in the process: a visitor whose first request after a server start is a page's own
 address (/use_case?uc=UC-0001, say) would get that page script run on its own, without app.py. Each page
-calls `require_shell()` first; in that situation it switches the process to `st.navigation` mode and reruns,
-so app.py runs and opens the requested page."""
+calls `require_shell()` first; in that situation it switches the process to `st.navigation` mode and runs
+app.py in this same run (a rerun would drop a button click that started it), which opens the requested page."""
+
+import runpy
+from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def require_shell() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        runpy.run_path(str(APP), run_name="__main__")
+        st.stop()

@@ -131,16 +131,29 @@ def test_an_administrator_saves_a_new_model_version(app_for, database_url, admin
         assert (active.version_number, active.impact_threshold) == (2, 60.0)
 
 
-def test_the_services_refuse_a_person_without_the_role(app_for, database_url, admin, engine):
-    """Navigation hides pages a person may not use; the services refuse them however the page was reached."""
+def test_a_person_without_the_role_never_reaches_the_page(app_for, database_url, admin, engine):
     with db.unit_of_work(engine) as session:
         people.create_person(session, admin, name="Vic Viewer", email="vic@example.org", roles=["viewer"])
     at = app_for(database_url, "pages/propose.py")
+    assert at.title[0].value == "Propose a use case"
     at.session_state["acting_as"] = "vic@example.org"
+    at.run()
+    assert "Propose a use case" not in [t.value for t in at.title]
+
+
+def test_a_role_withdrawn_while_the_page_is_open_is_enforced_on_save(app_for, database_url, admin, engine):
+    """Roles are read afresh on every interaction: the click lands on a page the person may no longer use, and
+    nothing is stored (the services would refuse it too; see tests/services)."""
+    with db.unit_of_work(engine) as session:
+        cody = people.create_person(
+            session, admin, name="Cody Contributor", email="cody@example.org", roles=["contributor"]
+        )
+    at = app_for(database_url, "pages/propose.py")
+    at.session_state["acting_as"] = "cody@example.org"
     fill_proposal(at.run())
+    with db.unit_of_work(engine) as session:
+        people.set_roles(session, admin, cody.id, ["viewer"])
     at.button(key="propose").click().run()
-    assert any(
-        "Vic Viewer cannot propose use cases: that needs the contributor role" in e.value for e in at.error
-    )
+    assert "Propose a use case" not in [t.value for t in at.title]
     with Session(engine) as session:
         assert session.exec(select(UseCase)).first() is None

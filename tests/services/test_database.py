@@ -24,7 +24,7 @@ def test_upgrade_downgrade_and_upgrade_again(engine):
     db.upgrade(engine)
     assert db.current_revision(engine) == db.head_revision(engine)
     with Session(engine) as session:
-        assert db.read_revision(session) == 0
+        assert db.read_revision(session) == 0  # the migration creates the counter
 
 
 def test_models_and_migrations_agree(engine):
