@@ -8,6 +8,7 @@ from portfolio.kpis import UNITS
 from portfolio.models import AiActTier, AiKind, Audience, Direction, KpiKind, Sector
 from portfolio.services import intake, people, use_cases
 from portfolio.ui import context
+from portfolio.ui.editing import editor_rows
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 
@@ -213,11 +214,7 @@ kpi_rows = st.data_editor(
 if st.button(
     "Propose use case", type="primary", key="propose", icon=":material/send:", disabled=not different
 ):
-    kpis = [
-        {k: (None if pd.isna(v) else (v.date() if hasattr(v, "date") else v)) for k, v in row.items()}
-        for row in kpi_rows.to_dict("records")
-        if any(not pd.isna(v) and v != "" for v in row.values())
-    ]
+    kpis = editor_rows(kpi_rows)
     fields = {
         "title": title,
         "problem": problem,

@@ -7,6 +7,7 @@ import streamlit as st
 from portfolio.models import Dimension
 from portfolio.services import assessments
 from portfolio.ui import context
+from portfolio.ui.editing import editor_rows
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 
@@ -82,7 +83,7 @@ with st.form(f"model_{model.version_number}"):
     saved = st.form_submit_button("Save as a new version", type="primary", icon=":material/save:")
 
 if saved:
-    rows = [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in edited.to_dict("records")]
+    rows = editor_rows(edited)
     version = context.attempt(
         lambda session: (
             assessments.create_model_version(

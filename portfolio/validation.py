@@ -27,8 +27,19 @@ class Input(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _refuse_broken_text(cls, data: Any) -> Any:
+    def _prepare(cls, data: Any) -> Any:
         if isinstance(data, dict):
+            # A blank optional field (None from a form or table) means "use the default".
+            data = {
+                name: value
+                for name, value in data.items()
+                if not (
+                    value is None
+                    and name in cls.model_fields
+                    and not cls.model_fields[name].is_required()
+                    and cls.model_fields[name].default is not None
+                )
+            }
             problems = {
                 name: problem
                 for name, value in data.items()

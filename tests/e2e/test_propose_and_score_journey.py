@@ -59,3 +59,21 @@ def test_propose_then_two_reviewers_score_then_the_matrix_shows_it(page, server)
 
     nav(page, "Impact and risk")
     assert quadrant_count(page, "Strategic bet (pilot with safeguards)") == bets_before + 1
+    point = matrix_point(page, "UC-0037")
+    assert "Impact (0–100): 50; " in point.get_attribute("aria-label")
+
+
+def matrix_point(page, key: str):
+    """The chart's point for a use case (Vega draws SVG marks labelled with their tooltip fields)."""
+    point = page.locator(f'.vega-embed .mark-symbol path[aria-label*="Key: {key};"]')
+    point.wait_for()
+    return point
+
+
+def test_selecting_a_point_on_the_matrix_opens_that_use_case(page, server):
+    page.goto(f"{server}/matrix")
+    settle(page)
+    matrix_point(page, "UC-0026").click()
+    page.wait_for_url(re.compile(r"/use_case\?uc=UC-0026"), timeout=30_000)
+    settle(page)
+    assert page.locator("h1").first.inner_text().strip() == "Radiology scan scheduling"
