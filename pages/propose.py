@@ -163,7 +163,10 @@ st.subheader("EU AI Act risk tier")
 st.caption("Answer yes to what applies; the suggested tier follows from your answers, and you confirm it.")
 answers = {q.key: st.checkbox(q.text, key=DRAFT + "q_" + q.key) for q in QUESTIONS}
 suggestion = suggest_tier(answers)
-st.info(f"Suggested tier: **{suggestion.tier.label}**. {suggestion.reason}", icon=":material/gavel:")
+st.info(
+    f"Suggested tier: **{suggestion.tier.label}**. {suggestion.reason.split(': ', 1)[1]}",
+    icon=":material/gavel:",
+)
 tiers = [t.value for t in AiActTier]
 # Keyed by the suggestion, so the confirmation follows the answers until the person changes it.
 tier = st.selectbox(

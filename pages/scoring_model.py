@@ -121,7 +121,14 @@ st.dataframe(
     read(assessments.model_versions),
     hide_index=True,
     column_config={
+        "version": st.column_config.NumberColumn("Version", format="v%d"),
+        "name": "Name",
+        "active": "Active",
         "created_at": st.column_config.DatetimeColumn("Created", format="D MMM YYYY"),
+        "created_by": "By",
+        "note": st.column_config.TextColumn("What changed", width="large"),
+        "impact_threshold": st.column_config.NumberColumn("Impact threshold", format="%.0f"),
+        "risk_threshold": st.column_config.NumberColumn("Risk threshold", format="%.0f"),
         "assessments": st.column_config.NumberColumn("Scores made under it"),
     },
 )
