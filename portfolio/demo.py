@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-from portfolio import lifecycle
+from portfolio import checklist, lifecycle
 from portfolio.demo_content import CASES, PEOPLE
 from portfolio.errors import RuleViolation
 from portfolio.kpis import NON_NEGATIVE_UNITS, UNIT_RANGES
@@ -35,26 +35,6 @@ def _clip(unit: str, value: float) -> float:
 
 def _reviewer_scores(rng: random.Random, base: tuple[int, ...], spread: int) -> list[int]:
     return [min(5, max(1, b + rng.choice([-spread, 0, 0, spread]))) for b in base]
-
-
-def _checklist(case: dict[str, Any], gate: Gate) -> list[dict[str, Any]]:
-    items = [
-        ("Scored by at least two reviewers", True),
-        ("Accountable owner named", True),
-        ("EU AI Act tier recorded and not prohibited", case.get("tier") not in (None, "prohibited")),
-        ("At least one KPI with baseline and target", bool(case.get("kpis"))),
-    ]
-    if case.get("customer_facing"):
-        items += [
-            ("Trust KPI defined", any(k["kind"] == "trust" for k in case.get("kpis", []))),
-            ("AI disclosure to customers", bool(case.get("disclosure"))),
-            ("Path to a human", bool(case.get("human_path"))),
-        ]
-    if gate != Gate.pilot:
-        items.append(("KPI results logged and compared with targets", True))
-    if gate == Gate.production:
-        items.append(("Monitoring owner named", bool(case.get("monitoring"))))
-    return [{"item": name, "met": met} for name, met in items]
 
 
 class DemoBuilder:
@@ -147,6 +127,12 @@ class DemoBuilder:
         session, when = self.session, _at(days_ago, self.now)
         if stage in lifecycle.GATE_INTO:
             gate = lifecycle.GATE_INTO[stage]
+            charter = None
+            if stage == Stage.pilot:
+                kpis = self.define_kpis(case, key, when)
+                charter = self.charter(case, when)
+            manual = {i.key: True for i in gates.checklist_items(session, gate) if i.rule == checklist.MANUAL}
+            unmet = [r for r in gates.preview_checklist(session, key, gate, manual) if not r.met]
             gates.record_gate_decision(
                 session,
                 self.actor(APPROVERS[gate]),
@@ -154,11 +140,18 @@ class DemoBuilder:
                 gate=gate,
                 outcome=GateOutcome.go,
                 decided_on=when.date(),
-                checklist=_checklist(case, gate),
+                confirmed=manual,
+                overrides={
+                    r.key: f"Accepted for a limited start: {r.label.lower()} to follow before the next gate."
+                    for r in unmet
+                },
+                charter=charter,
                 rationale=self.rationale(case, gate),
             )
             if stage == Stage.pilot:
-                self.add_kpis(case, key, when)
+                self.log_results(case, kpis, when)
+                if "extend" in case:
+                    self.extend(case, key, when)
         elif stage == Stage.rejected and "reject_gate" in case:
             gates.record_gate_decision(
                 session,
@@ -167,7 +160,6 @@ class DemoBuilder:
                 gate=Gate.pilot,
                 outcome=GateOutcome.no_go,
                 decided_on=when.date(),
-                checklist=_checklist(case, Gate.pilot),
                 rationale=case["reject_gate"],
                 reject_on_no_go=True,
             )
@@ -199,13 +191,13 @@ class DemoBuilder:
             Gate.production: "Targets met at scale for a full quarter; monitoring owner named and run-book in place.",
         }[gate]
 
-    def add_kpis(self, case: dict[str, Any], key: str, pilot_start: datetime) -> None:
+    def define_kpis(
+        self, case: dict[str, Any], key: str, pilot_start: datetime
+    ) -> list[tuple[int, dict[str, Any]]]:
         owner = self.actor(case["owner"])
-        history = dict(case["history"])
-        ended = next((history[s] for s in ("stopped", "retired") if s in history), 0)
+        defined = []
         for spec in case.get("kpis", []):
             baseline_on = pilot_start.date()
-            target_on = baseline_on + timedelta(days=spec["target_in"])
             kpi = results.define_kpi(
                 self.session,
                 owner,
@@ -217,15 +209,52 @@ class DemoBuilder:
                 baseline=spec["baseline"],
                 baseline_on=baseline_on,
                 target=spec["target"],
-                target_on=target_on,
+                target_on=baseline_on + timedelta(days=spec["target_in"]),
                 method=spec["method"],
                 reporter_id=owner.id,
             )
-            last_day = (self.now - timedelta(days=max(ended, 0) + 1)).date()
+            defined.append((kpi.id, spec))
+        return defined
+
+    def log_results(
+        self, case: dict[str, Any], kpis: list[tuple[int, dict[str, Any]]], pilot_start: datetime
+    ) -> None:
+        owner = self.actor(case["owner"])
+        history = dict(case["history"])
+        ended = next((history[s] for s in ("stopped", "retired") if s in history), 0)
+        last_day = (self.now - timedelta(days=max(ended, 0) + 1)).date()
+        for kpi_id, spec in kpis:
+            target_on = pilot_start.date() + timedelta(days=spec["target_in"])
             if target_on < last_day and not spec.get("stop_after"):
                 # A use case still running past its target date has, in this organisation, mostly made it.
                 spec = spec | {"progress": max(spec["progress"], 1.03)}
-            results.log_measurements(self.session, owner, kpi.id, self.series(spec, baseline_on, last_day))
+            results.log_measurements(
+                self.session, owner, kpi_id, self.series(spec, pilot_start.date(), last_day)
+            )
+
+    def charter(self, case: dict[str, Any], start: datetime) -> dict[str, Any]:
+        return {
+            "hypothesis": f"If we pilot this, then: {case.get('goal') or case['problem']}",
+            "scope": f"{case.get('business_unit') or case['team']}: two pilot sites, then review.",
+            "start_on": start.date(),
+            "planned_end_on": start.date() + timedelta(days=120),
+            "decision_on": start.date() + timedelta(days=135),
+            "min_evidence": "At least 8 weeks of weekly results and 1,000 customer or case interactions.",
+        }
+
+    def extend(self, case: dict[str, Any], key: str, pilot_start: datetime) -> None:
+        days_ago = case["extend"]["days_ago"]
+        decided_on = (self.now - timedelta(days=days_ago)).date()
+        gates.extend_or_pause_pilot(
+            self.session,
+            self.actor(APPROVERS[Gate.pilot]),
+            key,
+            decision="iterate",
+            decided_on=decided_on,
+            reason=case["extend"]["reason"],
+            new_end_on=decided_on + timedelta(days=days_ago + 30),
+            new_decision_on=decided_on + timedelta(days=days_ago + 45),
+        )
 
     def series(self, spec: dict[str, Any], start: date, end: date) -> list[dict[str, Any]]:
         """Weekly values moving from baseline to `progress` of the way to target, with noise."""
@@ -252,6 +281,7 @@ def load_demo(session: Session, *, now: datetime | None = None, progress: Progre
             f"The database already holds {existing} use cases; the demo is only loaded into an empty portfolio."
         )
     assessments.ensure_default_scoring_model(session)
+    gates.ensure_default_checklists(session)
     builder = DemoBuilder(session, now or datetime.combine(utc_now().date(), time(9), tzinfo=UTC))
     builder.add_people()
     for number, case in enumerate(CASES, start=1):

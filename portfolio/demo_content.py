@@ -189,6 +189,11 @@ CASES = [
         "impact": (4, 3, 3, 4, 3),
         "risk": (3, 4, 1, 4, 2, 3),
         "disagree": True,
+        "extend": {
+            "days_ago": 80,
+            "reason": "Privacy complaints fell after the mute button, but too few stays since then to judge; "
+            "extend to the end of the summer season.",
+        },
         "history": [("proposed", 330), ("assessed", 300), ("pilot", 230)],
         "kpis": [
             {
@@ -699,6 +704,30 @@ CASES = [
             ("retired", 45),
         ],
         "retire_reason": "Replaced by the review summaries built into the new e-commerce platform.",
+        "kpis": [
+            {
+                "name": "Products with a review summary",
+                "kind": "business",
+                "unit": "%",
+                "direction": "higher",
+                "baseline": 0,
+                "target": 90,
+                "target_in": A_YEAR,
+                "progress": 1.05,
+                "method": "Share of products with 20+ reviews showing a summary.",
+            },
+            {
+                "name": "Summaries reported as misleading",
+                "kind": "trust",
+                "unit": "count",
+                "direction": "lower",
+                "baseline": 12,
+                "target": 3,
+                "target_in": A_YEAR,
+                "progress": 1.0,
+                "method": "Customer reports per month.",
+            },
+        ],
     },
     {
         "title": "Cashier stress detection from store cameras",
@@ -1306,6 +1335,19 @@ CASES = [
             ("retired", 120),
         ],
         "retire_reason": "The new ERP system matches invoices itself.",
+        "kpis": [
+            {
+                "name": "Invoices matched automatically",
+                "kind": "business",
+                "unit": "%",
+                "direction": "higher",
+                "baseline": 20,
+                "target": 90,
+                "target_in": A_YEAR,
+                "progress": 1.02,
+                "method": "Share of supplier invoices matched without a person.",
+            },
+        ],
     },
     {
         "title": "Payment plan eligibility scoring",

@@ -5,6 +5,7 @@ Forward moves go one stage at a time. Moving back is allowed only one stage, as 
 reason. Rejected (from proposal or assessment) and Stopped (a pilot or later stage ended early) are exits."""
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from portfolio.errors import RuleViolation
@@ -43,6 +44,12 @@ STOPPABLE = {Stage.pilot, Stage.scale_up, Stage.production}
 TERMINAL = {Stage.retired, Stage.rejected, Stage.stopped}
 ACTIVE = (Stage.proposed, Stage.assessed, Stage.pilot, Stage.scale_up, Stage.production)
 PILOT_PURGATORY_DAYS = 180  # a pilot older than this without a scale or stop decision is flagged
+DEFAULT_STAGE_LIMITS: dict[Stage, int] = {
+    Stage.proposed: 60,
+    Stage.assessed: 90,
+    Stage.pilot: PILOT_PURGATORY_DAYS,
+    Stage.scale_up: 180,
+}
 
 
 @dataclass(frozen=True)
@@ -92,3 +99,40 @@ def plan_move(source: Stage | str, target: Stage | str) -> Move:
 
 def may_enter_pilot(tier: AiActTier | str | None) -> bool:
     return tier != AiActTier.prohibited
+
+
+def stage_flags(
+    stage: Stage | str,
+    days_in_stage: int,
+    limits: dict[Stage, int],
+    *,
+    decision_on: date | None = None,
+    paused: bool = False,
+    today: date,
+) -> list[str]:
+    """Why a use case needs attention, most urgent first."""
+    stage = Stage(stage)
+    flags = []
+    if stage == Stage.pilot and decision_on is not None and decision_on < today:
+        flags.append(f"Decision overdue since {decision_on:%-d %b %Y}")
+    limit = limits.get(stage)
+    if limit is not None and days_in_stage > limit:
+        flags.append(
+            f"Pilot purgatory: {days_in_stage} days in pilot (limit {limit})"
+            if stage == Stage.pilot
+            else f"Over the {limit}-day limit for {stage.label}: {days_in_stage} days"
+        )
+    if stage == Stage.pilot and paused:
+        flags.append("Paused")
+    return flags
+
+
+def next_actions(stage: Stage | str, *, scored: bool) -> list[str]:
+    """What may be done next from this stage (the board offers these)."""
+    return {
+        Stage.proposed: ["assess", "reject"] if scored else ["reject"],
+        Stage.assessed: ["gate", "reject"],
+        Stage.pilot: ["review", "gate", "stop"],
+        Stage.scale_up: ["gate", "stop"],
+        Stage.production: ["retire", "stop"],
+    }.get(Stage(stage), [])

@@ -10,7 +10,7 @@ from portfolio import db
 from portfolio.config import Settings
 from portfolio.demo import load_demo
 from portfolio.models import UseCase
-from portfolio.services import assessments, people
+from portfolio.services import assessments, gates, people
 
 
 def prepare_database(settings: Settings, *, progress: Callable[[float, str], None] | None = None) -> Engine:
@@ -19,6 +19,7 @@ def prepare_database(settings: Settings, *, progress: Callable[[float, str], Non
     db.upgrade(engine)
     with db.unit_of_work(engine) as session:
         assessments.ensure_default_scoring_model(session)
+        gates.ensure_default_checklists(session)
         people.ensure_local_person(
             session, email=settings.local_person_email, name=settings.local_person_name
         )

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from sqlmodel import Session, SQLModel
 
 from portfolio import db
-from portfolio.services import assessments, people
+from portfolio.services import assessments, gates, people
 from portfolio.services.audit import Actor
 
 TEST_POSTGRES_URL = os.environ.get("PORTFOLIO_TEST_DATABASE_URL", "").strip()
@@ -108,6 +108,7 @@ def admin(engine: Engine) -> Actor:
     """A person with every role, and the default scoring model."""
     with db.unit_of_work(engine) as session:
         assessments.ensure_default_scoring_model(session)
+        gates.ensure_default_checklists(session)
         return people.ensure_local_person(session, email=ADMIN_EMAIL, name="Test Administrator")
 
 

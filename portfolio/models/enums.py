@@ -79,6 +79,15 @@ class GateOutcome(LabelledEnum):
     hold = "hold"
 
 
+class PilotDecision(LabelledEnum):
+    """What an approver decides at a pilot's decision date."""
+
+    scale = "scale"
+    iterate = "iterate"
+    pause = "pause"
+    stop = "stop"
+
+
 class Dimension(LabelledEnum):
     impact = "impact"
     risk = "risk"
@@ -127,6 +136,10 @@ class SnapshotStatus(LabelledEnum):
 
 
 _LABELS: dict[StrEnum, str] = {
+    PilotDecision.scale: "Scale (go to the Scale-up gate)",
+    PilotDecision.iterate: "Iterate (extend the pilot)",
+    PilotDecision.pause: "Pause",
+    PilotDecision.stop: "Stop (write the lesson)",
     AiActTier.high: "High-risk",
     AiActTier.limited: "Limited risk",
     AiActTier.minimal: "Minimal risk",

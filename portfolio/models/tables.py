@@ -19,6 +19,7 @@ from portfolio.models.enums import (
     KpiStatus,
     LessonCategory,
     LessonOutcome,
+    PilotDecision,
     Role,
     Sector,
     SnapshotStatus,
@@ -246,6 +247,79 @@ class StageChange(SQLModel, table=True):
         one_of("from_stage", Stage.values()),
         one_of("to_stage", Stage.values()),
     )
+
+
+class PilotCharter(Timestamped, table=True):
+    """A pilot as a pre-registered experiment: what it tests, where, until when, and when it is decided."""
+
+    __tablename__ = "pilot_charter"
+
+    id: int | None = Field(default=None, primary_key=True)
+    use_case_id: int = Field(foreign_key="use_case.id", ondelete="CASCADE", unique=True)
+    hypothesis: str = Field(max_length=LONG)
+    scope: str = Field(max_length=LONG)
+    start_on: date
+    planned_end_on: date
+    decision_on: date
+    min_evidence: str = Field(max_length=LONG)
+    extensions: int = Field(default=0)
+    paused: bool = Field(default=False)
+
+    __table_args__ = (
+        not_blank("hypothesis"),
+        not_blank("scope"),
+        not_blank("min_evidence"),
+        CheckConstraint("planned_end_on > start_on", name="end_after_start"),
+        CheckConstraint("decision_on >= planned_end_on", name="decision_after_end"),
+        CheckConstraint("extensions >= 0", name="extensions_positive"),
+    )
+
+
+class PilotReview(SQLModel, table=True):
+    """A decision taken on a pilot at (or after) its decision date. Append-only."""
+
+    __tablename__ = "pilot_review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    use_case_id: int = Field(foreign_key="use_case.id", ondelete="CASCADE", index=True)
+    decision: str = Field(max_length=10)
+    decided_on: date
+    decided_by_id: int = Field(foreign_key="person.id", ondelete="RESTRICT")
+    reason: str = Field(max_length=LONG)
+    new_end_on: date | None = Field(default=None)
+    new_decision_on: date | None = Field(default=None)
+    recorded_at: datetime = timestamp_field()
+
+    __table_args__ = (one_of("decision", PilotDecision.values()), not_blank("reason"))
+
+
+class ChecklistItem(Timestamped, table=True):
+    """One item of a gate's checklist, configurable by an administrator. `rule` names an automatic check
+    (see portfolio.checklist) or is 'manual' for an item the approver confirms."""
+
+    __tablename__ = "checklist_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    gate: str = Field(max_length=20)
+    key: str = Field(max_length=50)
+    label: str = Field(max_length=SHORT)
+    rule: str = Field(max_length=50)
+    applies_to: str = Field(default="always", max_length=30)
+    is_active: bool = Field(default=True)
+    position: int = Field(default=0)
+
+    __table_args__ = (
+        UniqueConstraint("gate", "key", name="uq_checklist_item_gate_key"),
+        one_of("gate", Gate.values()),
+        not_blank("label"),
+    )
+
+
+class Setting(Timestamped, table=True):
+    """Portfolio-wide settings an administrator can change (e.g. time limits per stage)."""
+
+    key: str = Field(primary_key=True, max_length=60)
+    value: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
 
 
 class Kpi(Timestamped, table=True):

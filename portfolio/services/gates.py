@@ -1,19 +1,218 @@
-"""Gate decisions: go, no-go or hold at the Pilot, Scale-up and Production gates."""
+"""Gate decisions (go, no-go or hold at the Pilot, Scale-up and Production gates), their checklists, pilot
+charters and pilot reviews."""
 
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from pydantic import Field
-from sqlmodel import Session
+import pandas as pd
+from pydantic import Field, model_validator
+from sqlmodel import Session, col, select
 
-from portfolio import lifecycle
-from portfolio.errors import InvalidInput, RuleViolation
-from portfolio.models import Gate, GateDecision, GateOutcome, Role, Stage, utc_now
-from portfolio.models.tables import LONG
-from portfolio.services.audit import Actor, as_record, record_event
+from portfolio import checklist, lifecycle
+from portfolio.errors import InvalidInput, NotFound, RuleViolation
+from portfolio.models import (
+    ChecklistItem,
+    Gate,
+    GateDecision,
+    GateOutcome,
+    Kpi,
+    PilotCharter,
+    PilotDecision,
+    PilotReview,
+    Role,
+    Stage,
+    UseCase,
+    utc_now,
+)
+from portfolio.models.tables import LONG, SHORT
+from portfolio.services.audit import SYSTEM, Actor, as_record, record_event
 from portfolio.services.people import require_role
 from portfolio.services.use_cases import change_stage, get_use_case
 from portfolio.validation import Input, validate
+
+# --- checklists, configurable by an administrator -----------------------------------------------------------
+
+
+def ensure_default_checklists(session: Session) -> None:
+    if session.exec(select(ChecklistItem.id)).first() is not None:
+        return
+    for gate, items in checklist.DEFAULT_CHECKLISTS.items():
+        for position, item in enumerate(items):
+            session.add(
+                ChecklistItem(
+                    gate=gate,
+                    key=item.key,
+                    label=item.label,
+                    rule=item.rule,
+                    applies_to=item.applies_to,
+                    position=position,
+                )
+            )
+    record_event(
+        session, SYSTEM, "checklists.created", "checklist", "all", after={"gates": [g.value for g in Gate]}
+    )
+
+
+def checklist_items(
+    session: Session, gate: Gate | str, *, active_only: bool = True
+) -> list[checklist.ItemSpec]:
+    query = select(ChecklistItem).where(ChecklistItem.gate == Gate(gate)).order_by(ChecklistItem.position)
+    if active_only:
+        query = query.where(ChecklistItem.is_active)
+    return [checklist.ItemSpec(i.key, i.label, i.rule, i.applies_to) for i in session.exec(query).all()]
+
+
+def checklist_table(session: Session, gate: Gate | str) -> pd.DataFrame:
+    rows = session.exec(
+        select(ChecklistItem).where(ChecklistItem.gate == Gate(gate)).order_by(ChecklistItem.position)
+    ).all()
+    return pd.DataFrame(
+        [
+            {
+                "key": i.key,
+                "label": i.label,
+                "rule": i.rule,
+                "applies_to": i.applies_to,
+                "active": i.is_active,
+            }
+            for i in rows
+        ],
+        columns=["key", "label", "rule", "applies_to", "active"],
+    )
+
+
+class ChecklistItemInput(Input):
+    key: str = Field(title="Key", min_length=1, max_length=50, pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(title="Item", min_length=1, max_length=SHORT)
+    rule: str = Field(default=checklist.MANUAL, title="Checked by")
+    applies_to: str = Field(default="always", title="Applies to")
+    active: bool = Field(default=True, title="Active")
+
+    @model_validator(mode="after")
+    def _known(self) -> "ChecklistItemInput":
+        if self.rule != checklist.MANUAL and self.rule not in checklist.RULES:
+            raise ValueError(
+                {"rule": f"must be 'manual' or one of the automatic checks: {', '.join(checklist.RULES)}"}
+            )
+        if self.applies_to not in checklist.APPLIES:
+            raise ValueError({"applies_to": f"must be one of: {', '.join(checklist.APPLIES)}"})
+        return self
+
+
+def replace_checklist(session: Session, actor: Actor, gate: Gate | str, rows: list[dict[str, Any]]) -> None:
+    """Set a gate's checklist. Decisions already taken keep the checklist as it stood at decision time."""
+    require_role(session, actor, Role.administrator, "change gate checklists")
+    gate = Gate(gate)
+    items, problems = [], {}
+    for number, row in enumerate(rows, start=1):
+        try:
+            items.append(validate(ChecklistItemInput, row))
+        except InvalidInput as error:
+            problems[f"item {number}"] = f"Item {number}: " + " ".join(error.problems.values())
+    keys = [i.key for i in items]
+    for duplicate in sorted({k for k in keys if keys.count(k) > 1}):
+        problems[duplicate] = f"The key {duplicate} is used twice; every item needs its own key."
+    if not items:
+        problems["items"] = "A gate needs at least one checklist item."
+    if problems:
+        raise InvalidInput(problems)
+    before = checklist_table(session, gate).to_dict("records")
+    for existing in session.exec(select(ChecklistItem).where(ChecklistItem.gate == gate)).all():
+        session.delete(existing)
+    session.flush()
+    for position, item in enumerate(items):
+        session.add(
+            ChecklistItem(
+                gate=gate,
+                key=item.key,
+                label=item.label,
+                rule=item.rule,
+                applies_to=item.applies_to,
+                is_active=item.active,
+                position=position,
+            )
+        )
+    record_event(
+        session,
+        actor,
+        "checklist.changed",
+        "checklist",
+        gate.value,
+        before={"items": before},
+        after={"items": [i.model_dump() for i in items]},
+    )
+
+
+# --- facts and preview --------------------------------------------------------------------------------------
+
+
+def gate_facts(session: Session, use_case: UseCase) -> checklist.GateFacts:
+    kpis = session.exec(select(Kpi).where(Kpi.use_case_id == use_case.id)).all()
+    charter = session.exec(select(PilotCharter.id).where(PilotCharter.use_case_id == use_case.id)).first()
+    return checklist.GateFacts(
+        reviewers=use_case.reviewer_count,
+        owner_named=use_case.owner_id is not None,
+        tier=use_case.ai_act_tier,
+        customer_facing=use_case.customer_facing,
+        decisions_about_people=use_case.decisions_about_people,
+        personal_data=bool(use_case.personal_data.strip())
+        and use_case.personal_data.strip().lower() not in ("none", "none.", "no"),
+        ai_disclosure=use_case.ai_disclosure,
+        human_path=use_case.human_path,
+        monitoring_owner_named=use_case.monitoring_owner_id is not None,
+        charter_recorded=charter is not None,
+        kpis=tuple(
+            checklist.KpiFacts(
+                k.kind, k.baseline is not None, k.target is not None, int(k.latest_on is not None), k.status
+            )
+            for k in kpis
+        ),
+    )
+
+
+def next_gate(stage: Stage | str) -> Gate | None:
+    following = lifecycle.FORWARD.get(Stage(stage))
+    return lifecycle.GATE_INTO.get(following) if following else None
+
+
+def preview_checklist(
+    session: Session, key: str, gate: Gate | str, confirmed: dict[str, bool] | None = None
+) -> list[checklist.ItemResult]:
+    """The checklist as it would be evaluated now (a charter about to be recorded counts as recorded)."""
+    use_case = get_use_case(session, key)
+    facts = gate_facts(session, use_case)
+    if Gate(gate) == Gate.pilot:
+        facts = checklist.GateFacts(**{**facts.__dict__, "charter_recorded": True})
+    return checklist.evaluate(checklist_items(session, gate), facts, confirmed)
+
+
+# --- pilot charters -----------------------------------------------------------------------------------------
+
+
+class CharterInput(Input):
+    hypothesis: str = Field(title="Hypothesis", min_length=1, max_length=LONG)
+    scope: str = Field(title="Scope (sites, channels or customers)", min_length=1, max_length=LONG)
+    start_on: date = Field(title="Start date")
+    planned_end_on: date = Field(title="Planned end date")
+    decision_on: date = Field(title="Decision date")
+    min_evidence: str = Field(
+        title="Minimum evidence before the result counts", min_length=1, max_length=LONG
+    )
+
+    @model_validator(mode="after")
+    def _dates(self) -> "CharterInput":
+        if self.planned_end_on <= self.start_on:
+            raise ValueError({"planned_end_on": "must come after the start date"})
+        if self.decision_on < self.planned_end_on:
+            raise ValueError({"decision_on": "cannot come before the planned end date"})
+        return self
+
+
+def charter_of(session: Session, use_case_id: int) -> PilotCharter | None:
+    return session.exec(select(PilotCharter).where(PilotCharter.use_case_id == use_case_id)).first()
+
+
+# --- gate decisions -----------------------------------------------------------------------------------------
 
 
 class GateDecisionInput(Input):
@@ -21,65 +220,88 @@ class GateDecisionInput(Input):
     outcome: GateOutcome = Field(title="Decision")
     rationale: str = Field(title="Rationale", min_length=1, max_length=LONG)
     decided_on: date = Field(title="Decision date")
-    checklist: list[dict[str, Any]] = Field(default_factory=list, title="Checklist")
-    overrides: list[dict[str, Any]] = Field(default_factory=list, title="Overrides")
+    confirmed: dict[str, bool] = Field(default_factory=dict, title="Confirmed items")
+    overrides: dict[str, str] = Field(default_factory=dict, title="Overrides")
     reject_on_no_go: bool = Field(default=False, title="Reject on no-go")
+    charter: dict[str, Any] | None = Field(default=None, title="Pilot charter")
+
+
+def _at(day: date) -> datetime | None:
+    """A decision dated today takes effect now; one dated earlier, at noon that day."""
+    return None if day == utc_now().date() else datetime.combine(day, time(12), tzinfo=UTC)
 
 
 def record_gate_decision(session: Session, actor: Actor, key: str, **fields: Any) -> GateDecision:
-    """Record a decision; a go moves the use case through the gate, a no-go may reject it."""
+    """Record a decision at the next gate. A go passes only when every checklist item is met or overridden
+    with a written reason, and moves the use case through; a no-go may reject it; a hold keeps it."""
     require_role(session, actor, Role.approver, "record gate decisions")
     data = validate(GateDecisionInput, fields)
+    gate = Gate(data.gate)
     if data.decided_on > utc_now().date():
         raise InvalidInput({"decided_on": "Decision date cannot be in the future."})
     use_case = get_use_case(session, key)
-    target = lifecycle.STAGE_AFTER_GATE[Gate(data.gate)]
-    move = lifecycle.plan_move(use_case.stage, target)
-    if move.requirement != lifecycle.Requirement.gate_go:
+    target = lifecycle.STAGE_AFTER_GATE[gate]
+    lifecycle.plan_move(use_case.stage, target)  # refuses skipping, closed use cases, unknown stages
+    go = data.outcome == GateOutcome.go
+    if go and target == Stage.pilot and not lifecycle.may_enter_pilot(use_case.ai_act_tier):
         raise RuleViolation(
-            f"{use_case.key} is in {Stage(use_case.stage).label}; the {Gate(data.gate).label} gate is not next."
+            f"{use_case.key} is classed as a prohibited practice under the EU AI Act and can never "
+            "enter a pilot."
         )
-    if (
-        data.outcome == GateOutcome.go
-        and target == Stage.pilot
-        and not lifecycle.may_enter_pilot(use_case.ai_act_tier)
-    ):
-        raise RuleViolation(
-            f"{use_case.key} is classed as a prohibited practice under the EU AI Act and can never enter a pilot."
-        )
-    for item in data.overrides:
-        if not str(item.get("reason", "")).strip():
-            raise InvalidInput({"overrides": "Every override needs a written reason."})
+    if go and gate == Gate.pilot:
+        if not data.charter:
+            raise InvalidInput(
+                {"charter": "A pilot needs its charter: hypothesis, scope, dates and minimum evidence."}
+            )
+        charter = validate(CharterInput, data.charter)
+        existing = charter_of(session, use_case.id)
+        if existing is not None:
+            session.delete(existing)
+            session.flush()
+        session.add(PilotCharter(use_case_id=use_case.id, **charter.model_dump()))
+        session.flush()
+    results = checklist.evaluate(
+        checklist_items(session, gate), gate_facts(session, use_case), data.confirmed
+    )
+    overrides = {k: v.strip() for k, v in data.overrides.items() if v and v.strip()}
+    if go:
+        missing = checklist.missing_overrides(results, overrides)
+        if missing:
+            raise RuleViolation(
+                "A go needs every checklist item met, or an override with a written reason for: "
+                + "; ".join(r.label for r in missing)
+                + "."
+            )
     decision = GateDecision(
         use_case_id=use_case.id,
-        gate=data.gate,
+        gate=gate,
         outcome=data.outcome,
         decided_by_id=actor.id,
         decided_on=data.decided_on,
         rationale=data.rationale,
-        checklist=data.checklist,
-        overrides=data.overrides,
+        checklist=[r.as_record() for r in results],
+        overrides=[
+            {"key": r.key, "item": r.label, "reason": overrides[r.key]}
+            for r in results
+            if not r.met and r.key in overrides
+        ],
     )
     session.add(decision)
     session.flush()
     record_event(
         session, actor, "gate_decision.recorded", "use_case", use_case.key, after=as_record(decision)
     )
-    # The move takes effect on the decision date (a decision dated today: now).
-    at = (
-        None
-        if data.decided_on == utc_now().date()
-        else datetime.combine(data.decided_on, time(12), tzinfo=UTC)
-    )
-    if data.outcome == GateOutcome.go:
+    if go:
+        if gate == Gate.scale_up:
+            _log_review(session, actor, use_case, PilotDecision.scale, data.decided_on, data.rationale)
         change_stage(
             session,
             actor,
             use_case,
             target,
-            reason=f"Go at the {Gate(data.gate).label} gate",
+            reason=f"Go at the {gate.label} gate",
             gate_decision=decision,
-            at=at,
+            at=_at(data.decided_on),
         )
     elif data.outcome == GateOutcome.no_go and data.reject_on_no_go:
         change_stage(
@@ -87,8 +309,131 @@ def record_gate_decision(session: Session, actor: Actor, key: str, **fields: Any
             actor,
             use_case,
             Stage.rejected,
-            reason=f"No-go at the {Gate(data.gate).label} gate",
+            reason=f"No-go at the {gate.label} gate",
             gate_decision=decision,
-            at=at,
+            at=_at(data.decided_on),
         )
     return decision
+
+
+# --- pilot reviews ------------------------------------------------------------------------------------------
+
+
+def _log_review(
+    session: Session,
+    actor: Actor,
+    use_case: UseCase,
+    decision: PilotDecision,
+    decided_on: date,
+    reason: str,
+    **dates: date | None,
+) -> PilotReview:
+    review = PilotReview(
+        use_case_id=use_case.id,
+        decision=decision,
+        decided_on=decided_on,
+        decided_by_id=actor.id,
+        reason=reason,
+        **dates,
+    )
+    session.add(review)
+    session.flush()
+    record_event(session, actor, "pilot_review.recorded", "use_case", use_case.key, after=as_record(review))
+    return review
+
+
+class PilotReviewInput(Input):
+    decision: PilotDecision = Field(title="Decision")
+    reason: str = Field(title="Reason", min_length=1, max_length=LONG)
+    decided_on: date = Field(title="Decision date")
+    new_end_on: date | None = Field(default=None, title="New end date")
+    new_decision_on: date | None = Field(default=None, title="New decision date")
+
+
+def extend_or_pause_pilot(session: Session, actor: Actor, key: str, **fields: Any) -> PilotReview:
+    """Iterate (extend with a new end and decision date) or pause a pilot. Scaling is a go at the Scale-up
+    gate (`record_gate_decision`), stopping needs a lesson (`lessons.stop_with_lesson`); both are logged as
+    pilot reviews too."""
+    require_role(session, actor, Role.approver, "decide on pilots")
+    data = validate(PilotReviewInput, fields)
+    use_case = get_use_case(session, key)
+    if use_case.stage != Stage.pilot:
+        raise RuleViolation(f"{use_case.key} is not in a pilot, so there is no pilot to extend or pause.")
+    charter = charter_of(session, use_case.id)
+    if charter is None:
+        raise NotFound(f"{use_case.key} has no pilot charter; record one with the pilot gate decision.")
+    decision = PilotDecision(data.decision)
+    if decision in (PilotDecision.scale, PilotDecision.stop):
+        raise RuleViolation("Scale with a go at the Scale-up gate; stop with a lesson.")
+    if data.decided_on > utc_now().date():
+        raise InvalidInput({"decided_on": "Decision date cannot be in the future."})
+    if data.new_decision_on is None or data.new_decision_on <= data.decided_on:
+        raise InvalidInput(
+            {"new_decision_on": "Set a new decision date after today's, so the pilot is decided again."}
+        )
+    before = as_record(charter)
+    if decision == PilotDecision.iterate:
+        if data.new_end_on is None or data.new_end_on <= charter.planned_end_on:
+            raise InvalidInput(
+                {
+                    "new_end_on": "An extension needs a new end date after the current one "
+                    f"({charter.planned_end_on.isoformat()})."
+                }
+            )
+        if data.new_decision_on < data.new_end_on:
+            raise InvalidInput(
+                {"new_decision_on": "The new decision date cannot come before the new end date."}
+            )
+        charter.planned_end_on = data.new_end_on
+        charter.extensions += 1
+        charter.paused = False
+    else:
+        charter.paused = True
+    charter.decision_on = max(data.new_decision_on, charter.planned_end_on)
+    session.add(charter)
+    session.flush()
+    record_event(
+        session,
+        actor,
+        f"pilot.{decision.value}",
+        "use_case",
+        use_case.key,
+        before=before,
+        after=as_record(charter),
+    )
+    return _log_review(
+        session,
+        actor,
+        use_case,
+        decision,
+        data.decided_on,
+        data.reason,
+        new_end_on=data.new_end_on,
+        new_decision_on=data.new_decision_on,
+    )
+
+
+def pilot_reviews(session: Session, key: str) -> pd.DataFrame:
+    from portfolio.models import Person
+
+    use_case = get_use_case(session, key)
+    rows = session.exec(
+        select(PilotReview, Person.name)
+        .join(Person, Person.id == PilotReview.decided_by_id)
+        .where(PilotReview.use_case_id == use_case.id)
+        .order_by(col(PilotReview.decided_on).desc())
+    ).all()
+    return pd.DataFrame(
+        [
+            {
+                "decided_on": r.decided_on,
+                "decision": PilotDecision(r.decision).label,
+                "by": name,
+                "reason": r.reason,
+                "new_end_on": r.new_end_on,
+                "new_decision_on": r.new_decision_on,
+            }
+            for r, name in rows
+        ],
+        columns=["decided_on", "decision", "by", "reason", "new_end_on", "new_decision_on"],
+    )

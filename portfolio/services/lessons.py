@@ -7,7 +7,7 @@ from pydantic import Field
 from sqlmodel import Session
 
 from portfolio import lifecycle
-from portfolio.models import Lesson, LessonCategory, LessonOutcome, Role, Stage
+from portfolio.models import Lesson, LessonCategory, LessonOutcome, PilotDecision, Role, Stage, utc_now
 from portfolio.models.tables import LONG, SHORT
 from portfolio.services.audit import Actor, as_record, record_event
 from portfolio.services.people import require_role
@@ -50,6 +50,17 @@ def stop_with_lesson(
     use_case = get_use_case(session, key)
     lifecycle.plan_move(use_case.stage, Stage.stopped)  # refuses with the reason unless stopping is allowed
     lesson = _add_lesson(session, actor, key, lesson_fields)
+    if use_case.stage == Stage.pilot:
+        from portfolio.services.gates import _log_review
+
+        _log_review(
+            session,
+            actor,
+            use_case,
+            PilotDecision.stop,
+            (at or utc_now()).date(),
+            reason.strip() or lesson.title,
+        )
     change_stage(
         session, actor, use_case, Stage.stopped, reason=reason.strip() or f"Stopped: {lesson.title}", at=at
     )

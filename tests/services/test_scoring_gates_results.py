@@ -96,30 +96,54 @@ def test_only_reviewers_score(engine, admin):
         score(engine, cody, key, score_all(3))
 
 
+CHARTER = {
+    "hypothesis": "Customers accept answers from an assistant for simple questions.",
+    "scope": "Web chat, two regions.",
+    "start_on": utc_now().date(),
+    "planned_end_on": utc_now().date() + timedelta(days=90),
+    "decision_on": utc_now().date() + timedelta(days=100),
+    "min_evidence": "8 weeks and 2,000 conversations.",
+}
+
+
 def assessed(engine, admin, **overrides):
-    key = propose(engine, admin, **overrides)
+    """A use case ready for the pilot gate: tier recorded, two reviewers, a KPI with baseline and target."""
+    key = propose(
+        engine,
+        admin,
+        **(
+            {"ai_act_tier": "minimal", "ai_act_reason": "No duties apply.", "customer_facing": False}
+            | overrides
+        ),
+    )
     score(engine, admin, key, score_all(3))
+    score(engine, add_reviewer(engine, admin, f"second-{key.lower()}@example.org"), key, score_all(3))
     with db.unit_of_work(engine) as session:
+        results.define_kpi(
+            session,
+            admin,
+            key,
+            name="Handling time",
+            kind="business",
+            unit="minutes",
+            direction="lower",
+            baseline=9,
+            target=7,
+        )
         use_cases.move_stage(session, admin, key, "assessed")
     return key
 
 
 def decide(engine, actor, key, **fields):
+    defaults = {
+        "gate": "pilot",
+        "outcome": "go",
+        "rationale": "Clear goal and baseline.",
+        "decided_on": utc_now().date(),
+        "charter": CHARTER,
+    }
     with db.unit_of_work(engine) as session:
-        return gates.record_gate_decision(
-            session,
-            actor,
-            key,
-            **(
-                {
-                    "gate": "pilot",
-                    "outcome": "go",
-                    "rationale": "Clear goal and baseline.",
-                    "decided_on": utc_now().date(),
-                }
-                | fields
-            ),
-        )
+        return gates.record_gate_decision(session, actor, key, **(defaults | fields))
 
 
 def test_a_go_at_the_pilot_gate_moves_the_use_case(engine, admin):
@@ -139,7 +163,12 @@ def test_a_go_at_the_pilot_gate_moves_the_use_case(engine, admin):
         ({"gate": "production"}, RuleViolation, "stages are not skipped"),
         ({"outcome": "maybe"}, InvalidInput, "Decision: choose one of"),
         ({"decided_on": utc_now().date() + timedelta(days=3)}, InvalidInput, "future"),
-        ({"overrides": [{"item": "Trust KPI", "reason": ""}]}, InvalidInput, "written reason"),
+        ({"charter": None}, InvalidInput, "needs its charter"),
+        (
+            {"charter": CHARTER | {"planned_end_on": CHARTER["start_on"]}},
+            InvalidInput,
+            "after the start date",
+        ),
     ],
 )
 def test_bad_gate_decisions_are_refused(engine, admin, fields, error, message):

@@ -1,0 +1,159 @@
+"""The pipeline: time limits per stage, and the board that shows what needs a decision."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from portfolio import lifecycle
+from portfolio.errors import InvalidInput
+from portfolio.models import Person, PilotCharter, Role, Setting, Stage, UseCase, utc_now
+from portfolio.scoring import quadrant
+from portfolio.services.audit import Actor, record_event
+from portfolio.services.people import require_role
+from portfolio.services.use_cases import quadrant_thresholds
+
+STAGE_LIMITS = "stage_limits"
+LIMITED_STAGES = (Stage.proposed, Stage.assessed, Stage.pilot, Stage.scale_up)
+MAX_LIMIT_DAYS = 3650
+
+
+def stage_limits(session: Session) -> dict[Stage, int]:
+    setting = session.get(Setting, STAGE_LIMITS)
+    stored = setting.value if setting else {}
+    return {
+        stage: int(stored.get(stage.value, lifecycle.DEFAULT_STAGE_LIMITS[stage])) for stage in LIMITED_STAGES
+    }
+
+
+def set_stage_limits(session: Session, actor: Actor, limits: dict[str, object]) -> dict[Stage, int]:
+    require_role(session, actor, Role.administrator, "change time limits")
+    problems, clean = {}, {}
+    for stage in LIMITED_STAGES:
+        value = limits.get(stage.value, lifecycle.DEFAULT_STAGE_LIMITS[stage])
+        if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+            problems[stage.value] = (
+                f"{stage.label}: the limit must be a whole number of days (got {value!r})."
+            )
+        elif not 1 <= value <= MAX_LIMIT_DAYS:
+            problems[stage.value] = (
+                f"{stage.label}: the limit must be between 1 and {MAX_LIMIT_DAYS} days (got {value})."
+            )
+        else:
+            clean[stage.value] = int(value)
+    unknown = set(limits) - {s.value for s in LIMITED_STAGES}
+    for name in sorted(unknown):
+        problems[name] = (
+            f"{name} has no time limit; limits apply to {', '.join(s.label for s in LIMITED_STAGES)}."
+        )
+    if problems:
+        raise InvalidInput(problems)
+    before = {s.value: v for s, v in stage_limits(session).items()}
+    setting = session.get(Setting, STAGE_LIMITS) or Setting(key=STAGE_LIMITS)
+    setting.value = clean
+    session.add(setting)
+    session.flush()
+    record_event(session, actor, "setting.changed", "setting", STAGE_LIMITS, before=before, after=clean)
+    return {Stage(k): v for k, v in clean.items()}
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    sectors: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+    quadrants: tuple[str, ...] = ()
+
+
+BOARD_COLUMNS = [
+    "key",
+    "title",
+    "stage",
+    "owner",
+    "team",
+    "sector",
+    "ai_act_tier",
+    "impact",
+    "risk",
+    "quadrant",
+    "reviewers",
+    "days_in_stage",
+    "limit",
+    "decision_on",
+    "extensions",
+    "paused",
+    "flags",
+    "flagged",
+    "actions",
+    "version",
+]
+
+
+def board(
+    session: Session, filters: BoardFilter = BoardFilter(), *, today: date | None = None
+) -> pd.DataFrame:
+    """Every use case with its flags and next actions, flagged first within each stage (one query)."""
+    today = today or utc_now().date()
+    limits = stage_limits(session)
+    impact_threshold, risk_threshold = quadrant_thresholds(session)
+    owner = aliased(Person)
+    query = (
+        select(UseCase, owner.name, PilotCharter.decision_on, PilotCharter.extensions, PilotCharter.paused)
+        .join(owner, owner.id == UseCase.owner_id)
+        .join(PilotCharter, PilotCharter.use_case_id == UseCase.id, isouter=True)
+    )
+    for column, values in (
+        (UseCase.sector, filters.sectors),
+        (UseCase.team, filters.teams),
+        (UseCase.ai_act_tier, filters.tiers),
+    ):
+        if values:
+            query = query.where(col(column).in_(values))
+    records = []
+    for use_case, owner_name, decision_on, extensions, paused in session.exec(query).all():
+        scored = use_case.impact_score is not None
+        place = (
+            quadrant(use_case.impact_score, use_case.risk_score, impact_threshold, risk_threshold).value
+            if scored
+            else None
+        )
+        if filters.quadrants and place not in filters.quadrants:
+            continue
+        days = (today - use_case.stage_entered_at.date()).days
+        in_pilot = use_case.stage == Stage.pilot
+        flags = lifecycle.stage_flags(
+            use_case.stage,
+            days,
+            limits,
+            decision_on=decision_on if in_pilot else None,
+            paused=bool(paused) and in_pilot,
+            today=today,
+        )
+        records.append(
+            {
+                "key": use_case.key,
+                "title": use_case.title,
+                "stage": use_case.stage,
+                "owner": owner_name,
+                "team": use_case.team,
+                "sector": use_case.sector,
+                "ai_act_tier": use_case.ai_act_tier,
+                "impact": use_case.impact_score,
+                "risk": use_case.risk_score,
+                "quadrant": place,
+                "reviewers": use_case.reviewer_count,
+                "days_in_stage": days,
+                "limit": limits.get(Stage(use_case.stage)),
+                "decision_on": decision_on if in_pilot else None,
+                "extensions": extensions or 0,
+                "paused": bool(paused) and in_pilot,
+                "flags": flags,
+                "flagged": bool([f for f in flags if f != "Paused"]),
+                "actions": lifecycle.next_actions(use_case.stage, scored=scored),
+                "version": use_case.version,
+            }
+        )
+    frame = pd.DataFrame(records, columns=BOARD_COLUMNS)
+    return frame.sort_values(["flagged", "days_in_stage"], ascending=[False, False]).reset_index(drop=True)
