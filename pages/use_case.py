@@ -19,7 +19,7 @@ from portfolio.models import (
     Stage,
 )
 from portfolio.scoring import DISAGREEMENT_SPREAD, quadrant
-from portfolio.services import assessments, audit, use_cases
+from portfolio.services import assessments, audit, gates, pipeline, use_cases
 from portfolio.services.results import measurements_for_use_case
 from portfolio.ui import charts, context
 from portfolio.ui.format import (
@@ -75,6 +75,9 @@ with badges:
         st.badge(quadrant(uc["impact_score"], uc["risk_score"], *model_thresholds).label, color="blue")
     if uc["customer_facing"]:
         st.badge("Customer-facing", color="violet", icon=":material/groups:")
+
+for flag in read(pipeline.flags_for, chosen):
+    st.warning(flag, icon=":material/flag:")
 
 tabs = st.tabs(["Overview", "Scores", "KPIs and results", "Decisions and history", "Lessons", "Audit trail"])
 
@@ -259,6 +262,36 @@ with tabs[3]:
                     f"Override: {override.get('item', '')}: {override.get('reason', '')}",
                     icon=":material/gavel:",
                 )
+    charter = read(gates.charter_for, chosen)
+    if charter:
+        st.subheader("Pilot charter")
+        with st.container(border=True):
+            st.markdown(
+                f"**Hypothesis.** {charter['hypothesis']}\n\n**Scope.** {charter['scope']}\n\n"
+                f"**Minimum evidence before the result counts.** {charter['min_evidence']}"
+            )
+            dates = st.columns(4)
+            dates[0].metric("Started", day(charter["start_on"]))
+            dates[1].metric("Planned end", day(charter["planned_end_on"]))
+            dates[2].metric("Decision date", day(charter["decision_on"]))
+            dates[3].metric("Extensions", charter["extensions"])
+            if charter["paused"]:
+                st.warning("The pilot is paused.", icon=":material/pause_circle:")
+        reviews = read(gates.pilot_reviews, chosen)
+        if not reviews.empty:
+            st.markdown("##### Pilot reviews")
+            st.dataframe(
+                reviews,
+                hide_index=True,
+                column_config={
+                    "decided_on": st.column_config.DateColumn("Decided", format="D MMM YYYY"),
+                    "decision": "Decision",
+                    "by": "By",
+                    "reason": st.column_config.TextColumn("Reason", width="large"),
+                    "new_end_on": st.column_config.DateColumn("New end", format="D MMM YYYY"),
+                    "new_decision_on": st.column_config.DateColumn("Decide again", format="D MMM YYYY"),
+                },
+            )
     st.subheader("Stage history")
     timeline = detail.timeline.assign(
         **{

@@ -4,13 +4,14 @@ portfolio on first start. Shared by the app and the CLI."""
 from collections.abc import Callable
 
 from sqlalchemy import Engine
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from portfolio import db
 from portfolio.config import Settings
 from portfolio.demo import load_demo
 from portfolio.models import UseCase
 from portfolio.services import assessments, gates, people
+from portfolio.services.audit import Actor
 
 
 def prepare_database(settings: Settings, *, progress: Callable[[float, str], None] | None = None) -> Engine:
@@ -18,12 +19,17 @@ def prepare_database(settings: Settings, *, progress: Callable[[float, str], Non
     engine = db.make_engine(settings.effective_database_url, busy_timeout_ms=settings.busy_timeout_ms)
     db.upgrade(engine)
     with db.unit_of_work(engine) as session:
-        assessments.ensure_default_scoring_model(session)
-        gates.ensure_default_checklists(session)
-        people.ensure_local_person(
-            session, email=settings.local_person_email, name=settings.local_person_name
-        )
+        seed(session, settings)
         # Inside the write transaction, so two processes starting at once load the demo only once.
         if settings.demo_on_first_start and not session.exec(select(func.count()).select_from(UseCase)).one():
             load_demo(session, progress=progress)
     return engine
+
+
+def seed(session: Session, settings: Settings) -> Actor:
+    """What every portfolio needs: a scoring model, gate checklists and the local person (each only if missing)."""
+    assessments.ensure_default_scoring_model(session)
+    gates.ensure_default_checklists(session)
+    return people.ensure_local_person(
+        session, email=settings.local_person_email, name=settings.local_person_name
+    )

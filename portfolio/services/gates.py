@@ -437,3 +437,9 @@ def pilot_reviews(session: Session, key: str) -> pd.DataFrame:
         ],
         columns=["decided_on", "decision", "by", "reason", "new_end_on", "new_decision_on"],
     )
+
+
+def charter_for(session: Session, key: str) -> dict[str, Any] | None:
+    """The use case's pilot charter as plain values, or None."""
+    charter = charter_of(session, get_use_case(session, key).id)
+    return as_record(charter) if charter else None

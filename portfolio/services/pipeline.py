@@ -157,3 +157,21 @@ def board(
         )
     frame = pd.DataFrame(records, columns=BOARD_COLUMNS)
     return frame.sort_values(["flagged", "days_in_stage"], ascending=[False, False]).reset_index(drop=True)
+
+
+def flags_for(session: Session, key: str, *, today: date | None = None) -> list[str]:
+    """The board's flags for one use case (overdue decision, over the stage's time limit, paused)."""
+    from portfolio.services.use_cases import get_use_case
+
+    today = today or utc_now().date()
+    use_case = get_use_case(session, key)
+    charter = session.exec(select(PilotCharter).where(PilotCharter.use_case_id == use_case.id)).first()
+    in_pilot = use_case.stage == Stage.pilot
+    return lifecycle.stage_flags(
+        use_case.stage,
+        (today - use_case.stage_entered_at.date()).days,
+        stage_limits(session),
+        decision_on=charter.decision_on if charter and in_pilot else None,
+        paused=bool(charter and charter.paused and in_pilot),
+        today=today,
+    )

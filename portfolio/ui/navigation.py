@@ -31,6 +31,14 @@ PAGES: tuple[PageSpec, ...] = (
         "Every use case with its stage, owner, team, impact and risk. Search, filter and open one.",
     ),
     PageSpec(
+        "pages/board.py",
+        "Pipeline board",
+        ":material/view_kanban:",
+        "board",
+        "The portfolio by stage with what needs a decision first; record gate decisions, pilot reviews, stops "
+        "and retirements right there.",
+    ),
+    PageSpec(
         "pages/matrix.py",
         "Impact and risk",
         ":material/scatter_plot:",
@@ -70,6 +78,15 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/tune:",
         "scoring_model",
         "Criteria, anchors, weights and quadrant thresholds; every change is a new version.",
+        section="Administration",
+        role=Role.administrator,
+    ),
+    PageSpec(
+        "pages/gates_admin.py",
+        "Gates and limits",
+        ":material/rule:",
+        "gates_admin",
+        "Gate checklists and the time a use case may stay in each stage before it is flagged.",
         section="Administration",
         role=Role.administrator,
     ),

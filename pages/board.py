@@ -1,0 +1,116 @@
+"""The pipeline board: the portfolio by stage, what needs a decision first, and the decisions themselves."""
+
+import streamlit as st
+
+from portfolio.lifecycle import ACTIVE, TERMINAL
+from portfolio.models import AiActTier, Role, Sector, Stage
+from portfolio.scoring import Quadrant
+from portfolio.services import pipeline, use_cases
+from portfolio.ui import context, decisions
+from portfolio.ui.format import label
+from portfolio.ui.reads import read
+from portfolio.ui.shell import require_shell
+
+require_shell()
+
+st.title("Pipeline board")
+st.caption(
+    "Every use case by stage, the ones needing a decision first. Work through a gate review meeting here: "
+    "each card offers the decisions that are possible next."
+)
+decisions.show_outcome()
+
+choices = read(use_cases.filter_choices)
+cols = st.columns(4)
+sectors = cols[0].multiselect(
+    "Sector",
+    choices["sectors"],
+    key="b_sector",
+    format_func=lambda v: label(Sector, v),
+    placeholder="All sectors",
+)
+teams = cols[1].multiselect("Team", choices["teams"], key="b_team", placeholder="All teams")
+tiers = cols[2].multiselect(
+    "EU AI Act tier",
+    [t.value for t in AiActTier],
+    key="b_tier",
+    format_func=lambda v: AiActTier(v).label,
+    placeholder="All tiers",
+)
+quadrants = cols[3].multiselect(
+    "Quadrant",
+    [q.value for q in Quadrant],
+    key="b_quadrant",
+    format_func=lambda v: Quadrant(v).label,
+    placeholder="All quadrants",
+)
+board = read(
+    pipeline.board, pipeline.BoardFilter(tuple(sectors), tuple(teams), tuple(tiers), tuple(quadrants))
+)
+
+active = board[board["stage"].isin(ACTIVE)]
+overdue = int(active["flags"].map(lambda flags: any(f.startswith("Decision overdue") for f in flags)).sum())
+purgatory = int(active["flags"].map(lambda flags: any(f.startswith("Pilot purgatory") for f in flags)).sum())
+metrics = st.columns(4)
+metrics[0].metric("Needing attention", int(active["flagged"].sum()))
+metrics[1].metric("Pilot decisions overdue", overdue)
+metrics[2].metric("Pilots in purgatory", purgatory)
+metrics[3].metric("Closed", int(board["stage"].isin(TERMINAL).sum()))
+
+actor = context.current_actor()
+may_decide = Role.approver in actor.roles
+may_assess = Role.contributor in actor.roles
+
+columns = st.columns(len(ACTIVE), gap="small")
+for column, stage in zip(columns, ACTIVE, strict=True):
+    cards = active[active["stage"] == stage]
+    with column:
+        st.markdown(f"**{stage.label}** · {len(cards)}")
+        for card in cards.itertuples():
+            with st.container(border=True, key=f"card_{card.key}"):
+                st.markdown(f"**{card.key}** {card.title}")
+                st.caption(
+                    f"{card.team} · {card.owner} · {card.days_in_stage} days"
+                    + (f" · {card.extensions} extension(s)" if card.extensions else "")
+                )
+                for flag in card.flags:
+                    st.markdown(f":{'gray' if flag == 'Paused' else 'red'}[:material/flag: {flag}]")
+                allowed = [
+                    a
+                    for a in card.actions
+                    if (a == "assess" and may_assess) or (a != "assess" and may_decide)
+                ]
+                if allowed:
+                    st.selectbox(
+                        "Decide",
+                        [None, *allowed],
+                        key=f"act_{card.key}",
+                        label_visibility="collapsed",
+                        format_func=lambda a: "Decide…" if a is None else decisions.ACTION_LABELS[a],
+                        on_change=decisions.choose,
+                        args=(card.key, card.title, card.stage),
+                    )
+                st.page_link(
+                    "pages/use_case.py",
+                    label="Open",
+                    query_params={"uc": card.key},
+                    icon=":material/open_in_new:",
+                )
+
+closed = board[board["stage"].isin(TERMINAL)]
+with st.expander(f"Closed: {len(closed)} (retired, rejected, stopped)"):
+    st.dataframe(
+        closed.assign(stage=closed["stage"].map(lambda v: Stage(v).label)),
+        hide_index=True,
+        column_order=["key", "title", "stage", "team", "owner", "days_in_stage"],
+        column_config={
+            "key": "Key",
+            "title": "Use case",
+            "stage": "Stage",
+            "team": "Team",
+            "owner": "Accountable owner",
+            "days_in_stage": "Days since",
+        },
+    )
+
+decisions.open_chosen()

@@ -1,0 +1,71 @@
+"""From Assessed through the pilot gate to Scale-up, on the pipeline board, in a real browser."""
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import settle
+from tests.e2e.test_propose_and_score_journey import nav
+
+pytestmark = pytest.mark.e2e
+
+
+def decide(page, key: str, action: str) -> object:
+    card = page.locator(f".st-key-card_{key}")
+    card.get_by_label("Decide").click()
+    page.keyboard.press("ArrowDown")  # a click focuses the menu; the arrow key opens it
+    page.get_by_role("option", name=action, exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    return dialog
+
+
+def fill_overrides(page, dialog) -> None:
+    for field in dialog.get_by_label(re.compile(r"^Override: ")).all():
+        field.fill("Accepted by the steering committee for a two-store start.")
+        field.press("Tab")
+        settle(page)
+
+
+def test_from_assessed_through_the_pilot_gate_to_scale_up(page, server):
+    page.goto(f"{server}/board")
+    settle(page)
+    nav(page, "Pipeline board")
+
+    dialog = decide(page, "UC-0010", "Gate decision")
+    assert "Pilot gate" in dialog.inner_text()
+    dialog.get_by_label("Hypothesis").fill(
+        "Earlier markdowns sell 30% more short-dated stock at the same margin."
+    )
+    dialog.get_by_label("Scope (sites, channels or customers)").fill("Twelve stores in the north region.")
+    dialog.get_by_label("Minimum evidence before the result counts").fill(
+        "Eight weeks of sales in all twelve stores."
+    )
+    dialog.get_by_label("Rationale *").fill("Strong case and low risk; start small in one region.")
+    dialog.get_by_label("Rationale *").press("Tab")
+    settle(page)
+    fill_overrides(page, dialog)
+    dialog.get_by_role("button", name="Record decision").click()
+    settle(page)
+    page.get_by_text("Go recorded for UC-0010 at the Pilot gate.").wait_for()
+
+    dialog = decide(page, "UC-0010", "Gate decision")
+    assert "Scale-up gate" in dialog.inner_text()
+    dialog.get_by_text(
+        "The pilot reached its minimum evidence before the result was judged", exact=True
+    ).click()
+    settle(page)
+    dialog.get_by_label("Rationale *").fill("Waste down and margin held in all twelve stores.")
+    dialog.get_by_label("Rationale *").press("Tab")
+    settle(page)
+    fill_overrides(page, dialog)
+    dialog.get_by_role("button", name="Record decision").click()
+    settle(page)
+    page.get_by_text("Go recorded for UC-0010 at the Scale-up gate.").wait_for()
+
+    page.goto(f"{server}/use_case?uc=UC-0010")
+    settle(page)
+    page.get_by_role("tab", name="Decisions and history").click()
+    settle(page)
+    assert page.get_by_text("Scale-up gate: Go").count() >= 1
+    assert page.get_by_text("Pilot gate: Go").count() >= 1
