@@ -24,13 +24,23 @@ def _engine():
     return engine
 
 
+def _sqlite_foreign_keys(connection, on: bool) -> None:
+    """SQLite alters a table by copying it and dropping the original; with foreign keys on, that drop would
+    cascade and delete every dependent row. The pragma only works outside a transaction, so it goes straight
+    to the driver before SQLAlchemy begins one."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
 def run_migrations_online() -> None:
     engine = _engine()
     with engine.connect() as connection:
         is_postgres = connection.dialect.name == "postgresql"
+        is_sqlite = connection.dialect.name == "sqlite"
         if is_postgres:
             connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": MIGRATION_LOCK_ID})
             connection.commit()
+        if is_sqlite:
+            _sqlite_foreign_keys(connection, on=False)
         try:
             context.configure(
                 connection=connection,
@@ -40,7 +50,15 @@ def run_migrations_online() -> None:
             )
             with context.begin_transaction():
                 context.run_migrations()
+            if is_sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.commit()
+                if broken:
+                    raise RuntimeError(f"Migration left rows pointing at missing rows: {broken[:5]}")
         finally:
+            if is_sqlite:
+                connection.rollback()
+                _sqlite_foreign_keys(connection, on=True)
             if is_postgres:
                 connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK_ID})
                 connection.commit()

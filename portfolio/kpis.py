@@ -83,3 +83,32 @@ def unit_problem(unit: str, value: float) -> str | None:
     elif unit in NON_NEGATIVE_UNITS and value < 0:
         return f"a value in {unit} cannot be negative (got {value:g})"
     return None
+
+
+# --- value in money and hours -------------------------------------------------------------------------------
+
+MONEY_PER_MONTH = "EUR per month"
+HOURS_PER_MONTH = "hours per month"
+DEFAULT_HOURLY_RATE = 45.0  # EUR per hour of staff time saved, when the organisation has not set its own
+
+
+def monthly_value(
+    latest_by_unit: list[tuple[str, float | None]], hourly_rate: float = DEFAULT_HOURLY_RATE
+) -> float:
+    """Value delivered per month from business KPIs kept in money or hours per month (latest values)."""
+    total = 0.0
+    for unit, value in latest_by_unit:
+        if value is None:
+            continue
+        if unit == MONEY_PER_MONTH:
+            total += value
+        elif unit == HOURS_PER_MONTH:
+            total += value * hourly_rate
+    return round(total, 2)
+
+
+def net_value_first_year(
+    value_per_month: float, running_cost_per_month: float | None, one_off_cost: float | None
+) -> float:
+    """Twelve months of value less twelve months of running cost and the one-off cost."""
+    return round(12 * (value_per_month - (running_cost_per_month or 0.0)) - (one_off_cost or 0.0), 2)

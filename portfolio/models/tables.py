@@ -152,6 +152,8 @@ class UseCase(Timestamped, table=True):
     risk_score: float | None = Field(default=None)
     score_spread: float | None = Field(default=None)
     reviewer_count: int = Field(default=0)
+    one_off_cost: float | None = Field(default=None)
+    running_cost_per_month: float | None = Field(default=None)
 
     __table_args__ = (
         not_blank("title"),
@@ -168,6 +170,8 @@ class UseCase(Timestamped, table=True):
         in_range("impact_score", 0, 100),
         in_range("risk_score", 0, 100),
         CheckConstraint("reviewer_count >= 0", name="reviewer_count_positive"),
+        CheckConstraint("one_off_cost >= 0", name="one_off_cost_positive"),
+        CheckConstraint("running_cost_per_month >= 0", name="running_cost_positive"),
     )
 
 

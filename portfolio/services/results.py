@@ -10,8 +10,16 @@ from pydantic import Field, model_validator
 from sqlmodel import Session, col, select
 
 from portfolio.errors import InvalidInput, NotFound
-from portfolio.kpis import kpi_status, unit_problem
-from portfolio.models import Direction, Kpi, KpiKind, Measurement, Role, utc_now
+from portfolio.kpis import (
+    DEFAULT_HOURLY_RATE,
+    HOURS_PER_MONTH,
+    MONEY_PER_MONTH,
+    kpi_status,
+    monthly_value,
+    net_value_first_year,
+    unit_problem,
+)
+from portfolio.models import Direction, Kpi, KpiKind, Measurement, Role, Setting, UseCase, utc_now
 from portfolio.models.tables import LONG, SHORT
 from portfolio.services.audit import Actor, as_record, record_event
 from portfolio.services.people import get_person, require_role
@@ -170,3 +178,205 @@ def measurements_for_use_case(session: Session, key: str) -> pd.DataFrame:
         .order_by(Kpi.id, Measurement.measured_on)
     ).all()
     return pd.DataFrame(rows, columns=["kpi_id", "kpi", "measured_on", "value", "note"])
+
+
+# --- bulk entry, corrections --------------------------------------------------------------------------------
+
+CSV_COLUMNS = {
+    "date": "measured_on",
+    "measured_on": "measured_on",
+    "value": "value",
+    "note": "note",
+    "source": "source",
+}
+
+
+def parse_measurement_csv(content: bytes) -> list[dict[str, Any]]:
+    """Rows from a CSV with columns date and value (note and source optional), in UTF-8 or Windows-1252."""
+    import csv
+    import io
+
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    reader = csv.DictReader(io.StringIO(text))
+    headers = {(h or "").strip().lower(): h for h in (reader.fieldnames or [])}
+    if "value" not in headers or not ({"date", "measured_on"} & set(headers)):
+        raise InvalidInput(
+            {
+                "file": "The CSV needs a header row with at least the columns date and value "
+                "(note and source are optional)."
+            }
+        )
+    rows = []
+    for raw in reader:
+        row = {
+            CSV_COLUMNS[name]: (raw.get(original) or "").strip()
+            for name, original in headers.items()
+            if name in CSV_COLUMNS
+        }
+        rows.append({k: v for k, v in row.items() if v != "" or k in ("measured_on", "value")})
+    if not rows:
+        raise InvalidInput({"file": "The CSV has a header but no rows."})
+    return rows
+
+
+def preview_measurements(
+    session: Session, kpi_id: int, rows: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """What a bulk entry would store and what it refuses (row number → reason). Writes nothing."""
+    kpi = get_kpi(session, kpi_id)
+    existing = set(session.exec(select(Measurement.measured_on).where(Measurement.kpi_id == kpi.id)).all())
+    good, refused = check_measurements(kpi, rows, existing)
+    return [item.model_dump() for item in good], refused
+
+
+class CorrectionInput(Input):
+    value: float = Field(title="Value", allow_inf_nan=False)
+    note: str = Field(default="", title="Note", max_length=LONG)
+    reason: str = Field(title="Reason for the correction", min_length=1, max_length=LONG)
+
+
+def correct_measurement(
+    session: Session, actor: Actor, measurement_id: int, *, expected_version: int | None = None, **fields: Any
+) -> Measurement:
+    """Change a stored value; the original stays in the audit trail with the reason."""
+    require_role(session, actor, Role.contributor, "correct results")
+    measurement = session.get(Measurement, measurement_id)
+    if measurement is None:
+        raise NotFound("That measurement no longer exists.")
+    if expected_version is not None and measurement.version != expected_version:
+        from portfolio.errors import Conflict
+
+        raise Conflict(
+            "Someone corrected this measurement while you were editing it. Reload to see their change."
+        )
+    data = validate(CorrectionInput, fields)
+    kpi = get_kpi(session, measurement.kpi_id)
+    if problem := unit_problem(kpi.unit, data.value):
+        raise InvalidInput({"value": f"Value: {problem}."})
+    before = as_record(measurement)
+    measurement.value = data.value
+    measurement.note = data.note or measurement.note
+    session.add(measurement)
+    session.flush()
+    refresh_kpi(session, kpi)
+    record_event(
+        session,
+        actor,
+        "measurement.corrected",
+        "kpi",
+        kpi.id,
+        before=before,
+        after=as_record(measurement) | {"reason": data.reason},
+    )
+    return measurement
+
+
+def kpi_choices(session: Session, key: str) -> list[tuple[int, str, str]]:
+    use_case = get_use_case(session, key)
+    return list(
+        session.exec(
+            select(Kpi.id, Kpi.name, Kpi.unit).where(Kpi.use_case_id == use_case.id).order_by(Kpi.name)
+        ).all()
+    )
+
+
+def recent_measurements(session: Session, kpi_id: int, limit: int = 20) -> pd.DataFrame:
+    rows = session.exec(
+        select(
+            Measurement.id, Measurement.measured_on, Measurement.value, Measurement.note, Measurement.version
+        )
+        .where(Measurement.kpi_id == kpi_id)
+        .order_by(col(Measurement.measured_on).desc())
+        .limit(limit)
+    ).all()
+    return pd.DataFrame(rows, columns=["id", "measured_on", "value", "note", "version"])
+
+
+# --- value and cost -----------------------------------------------------------------------------------------
+
+HOURLY_RATE = "hourly_rate"
+
+
+def hourly_rate(session: Session) -> float:
+    setting = session.get(Setting, HOURLY_RATE)
+    return float(setting.value.get("eur", DEFAULT_HOURLY_RATE)) if setting else DEFAULT_HOURLY_RATE
+
+
+def set_hourly_rate(session: Session, actor: Actor, eur: Any) -> None:
+    require_role(session, actor, Role.administrator, "change the hourly rate")
+    if isinstance(eur, bool) or not isinstance(eur, int | float) or not 0 < eur <= 10_000:
+        raise InvalidInput(
+            {"hourly_rate": f"The hourly rate must be a number of euros above 0 (got {eur!r})."}
+        )
+    before = {"eur": hourly_rate(session)}
+    setting = session.get(Setting, HOURLY_RATE) or Setting(key=HOURLY_RATE)
+    setting.value = {"eur": float(eur)}
+    session.add(setting)
+    record_event(
+        session, actor, "setting.changed", "setting", HOURLY_RATE, before=before, after=setting.value
+    )
+
+
+VALUE_COLUMNS = [
+    "key",
+    "title",
+    "stage",
+    "sector",
+    "team",
+    "value_per_month",
+    "running_cost_per_month",
+    "one_off_cost",
+    "net_first_year",
+]
+
+
+def value_table(session: Session) -> pd.DataFrame:
+    """Value per month (from money and hours KPIs' latest values), costs and first-year net value per use case.
+    Reads the kept latest values on the KPI rows, never the measurement history."""
+    rate = hourly_rate(session)
+    cases = session.exec(
+        select(
+            UseCase.id,
+            UseCase.key,
+            UseCase.title,
+            UseCase.stage,
+            UseCase.sector,
+            UseCase.team,
+            UseCase.running_cost_per_month,
+            UseCase.one_off_cost,
+        )
+    ).all()
+    by_case: dict[int, list[tuple[str, float | None]]] = {}
+    for use_case_id, unit, latest in session.exec(
+        select(Kpi.use_case_id, Kpi.unit, Kpi.latest_value).where(
+            col(Kpi.unit).in_([MONEY_PER_MONTH, HOURS_PER_MONTH]), Kpi.kind == KpiKind.business
+        )
+    ).all():
+        by_case.setdefault(use_case_id, []).append((unit, latest))
+    rows = []
+    for c in cases:
+        value = monthly_value(by_case.get(c.id, []), rate)
+        rows.append(
+            {
+                "key": c.key,
+                "title": c.title,
+                "stage": c.stage,
+                "sector": c.sector,
+                "team": c.team,
+                "value_per_month": value,
+                "running_cost_per_month": c.running_cost_per_month,
+                "one_off_cost": c.one_off_cost,
+                "net_first_year": net_value_first_year(value, c.running_cost_per_month, c.one_off_cost),
+            }
+        )
+    return pd.DataFrame(rows, columns=VALUE_COLUMNS)
+
+
+def value_of(session: Session, key: str) -> dict[str, Any]:
+    table = value_table(session)
+    return table[table["key"] == key].iloc[0].to_dict()

@@ -65,6 +65,10 @@ class UseCaseInput(Input):
     source_file: str | None = Field(default=None, title="Source file", max_length=500)
     source_row: int | None = Field(default=None, title="Source row", ge=1)
     extra: dict[str, Any] = Field(default_factory=dict, title="Extra attributes")
+    one_off_cost: float | None = Field(default=None, ge=0, title="One-off cost (EUR)", allow_inf_nan=False)
+    running_cost_per_month: float | None = Field(
+        default=None, ge=0, title="Running cost per month (EUR)", allow_inf_nan=False
+    )
 
 
 EDITABLE = set(UseCaseInput.model_fields) - {"source", "source_file", "source_row"}

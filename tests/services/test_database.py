@@ -119,3 +119,18 @@ def test_timestamps_are_timezone_aware_utc(engine, admin):
     with Session(engine) as session:
         person = session.exec(select(Person)).first()
         assert person.created_at.tzinfo is not None and person.created_at.utcoffset().total_seconds() == 0
+
+
+def test_upgrading_keeps_every_row(engine, admin):
+    """Schema changes must never lose data (SQLite rebuilds altered tables; a cascade could empty others)."""
+    from tests.services.factories import propose
+    from tests.services.test_scoring_gates_results import assessed, decide
+
+    key = assessed(engine, admin)
+    decide(engine, admin, key)
+    propose(engine, admin)
+    before = counts(engine)
+    assert before["kpi"] and before["gate_decision"] and before["pilot_charter"]
+    db.downgrade(engine, "0002")
+    db.upgrade(engine)
+    assert counts(engine) == before
