@@ -4,7 +4,7 @@ import streamlit as st
 
 from portfolio.checklist import APPLIES, MANUAL, RULES
 from portfolio.models import Gate
-from portfolio.services import gates, pipeline
+from portfolio.services import gates, pipeline, results
 from portfolio.ui import context
 from portfolio.ui.editing import editor_rows
 from portfolio.ui.reads import read
@@ -71,4 +71,19 @@ with st.form("limits"):
     if st.form_submit_button("Save time limits", type="primary"):
         context.attempt(
             lambda session: pipeline.set_stage_limits(session, actor, chosen), success="Time limits saved."
+        )
+
+st.subheader("Value of an hour saved")
+with st.form("hourly_rate"):
+    rate = st.number_input(
+        "EUR per hour of staff time",
+        1.0,
+        10_000.0,
+        read(results.hourly_rate),
+        1.0,
+        help="Turns KPIs kept in hours saved per month into money, for value and net value.",
+    )
+    if st.form_submit_button("Save the hourly rate", type="primary"):
+        context.attempt(
+            lambda session: results.set_hourly_rate(session, actor, rate), success="Hourly rate saved."
         )

@@ -5,8 +5,8 @@ import streamlit as st
 from portfolio.lifecycle import PILOT_PURGATORY_DAYS
 from portfolio.models import AiActTier, Sector, Stage
 from portfolio.scoring import Quadrant
-from portfolio.services import use_cases
-from portfolio.ui.format import label
+from portfolio.services import results, use_cases
+from portfolio.ui.format import label, number
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 
@@ -68,6 +68,21 @@ metrics[3].metric(
     "candidates for 'pilot purgatory'.",
 )
 metrics[4].metric("Closed", summary.closed, help="Retired, rejected or stopped.")
+
+value = read(results.value_table)
+value = value[value["key"].isin(table["key"])]
+money = st.columns(3)
+money[0].metric(
+    "Value delivered per year",
+    number(12 * value["value_per_month"].sum(), "EUR"),
+    help="From business KPIs kept in EUR or hours per month (latest values), times twelve.",
+)
+money[1].metric("Running cost per year", number(12 * value["running_cost_per_month"].fillna(0).sum(), "EUR"))
+money[2].metric(
+    "Net value, first year",
+    number(value["net_first_year"].sum(), "EUR"),
+    help="Per use case: 12 × (value − running cost) − one-off cost; added up.",
+)
 
 if table.empty:
     st.info(

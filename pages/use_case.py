@@ -3,11 +3,15 @@
 import pandas as pd
 import streamlit as st
 
+from portfolio import kpi_catalogue
+from portfolio import kpis as kpis_rule
+from portfolio.kpis import UNITS
 from portfolio.models import (
     AiActTier,
     AiKind,
     Audience,
     Dimension,
+    Direction,
     Gate,
     GateOutcome,
     KpiKind,
@@ -19,8 +23,7 @@ from portfolio.models import (
     Stage,
 )
 from portfolio.scoring import DISAGREEMENT_SPREAD, quadrant
-from portfolio.services import assessments, audit, gates, pipeline, use_cases
-from portfolio.services.results import measurements_for_use_case
+from portfolio.services import assessments, audit, gates, pipeline, results, use_cases
 from portfolio.ui import charts, context
 from portfolio.ui.format import (
     STAGE_COLOURS,
@@ -191,13 +194,97 @@ with tabs[1]:
         )
 
 with tabs[2]:
+    value = read(results.value_of, chosen)
+    money = st.columns(4)
+    money[0].metric(
+        "Value per month",
+        number(value["value_per_month"], "EUR"),
+        help="From business KPIs kept in EUR or hours per month (latest values); hours at the hourly rate.",
+    )
+    money[1].metric("Running cost per month", number(value["running_cost_per_month"], "EUR"))
+    money[2].metric("One-off cost", number(value["one_off_cost"], "EUR"))
+    money[3].metric(
+        "Net value, first year",
+        number(value["net_first_year"], "EUR"),
+        help="12 × (value − running cost) − one-off cost.",
+    )
+    actor = context.current_actor()
+    if Role.contributor in actor.roles:
+        with st.expander("Record costs"), st.form(f"costs_{chosen}"):
+            cost_cols = st.columns(2)
+            one_off = cost_cols[0].number_input(
+                "One-off cost (EUR)", min_value=0.0, value=uc["one_off_cost"], step=1000.0
+            )
+            running = cost_cols[1].number_input(
+                "Running cost per month (EUR)", min_value=0.0, value=uc["running_cost_per_month"], step=100.0
+            )
+            if st.form_submit_button("Save costs") and context.attempt(
+                lambda session: use_cases.update_use_case(
+                    session,
+                    actor,
+                    chosen,
+                    expected_version=uc["version"],
+                    one_off_cost=one_off,
+                    running_cost_per_month=running,
+                ),
+                success="Costs saved.",
+            ):
+                st.rerun()
+        with st.expander("Add a KPI"):
+            templates = kpi_catalogue.templates_for(uc["sector"])
+            template = st.selectbox(
+                "Start from",
+                [None, *templates],
+                key=f"template_{chosen}",
+                format_func=lambda t: "A blank KPI" if t is None else f"{t.name} ({t.unit})",
+            )
+            with st.form(f"kpi_{chosen}_{template.name if template else 'blank'}"):
+                cols = st.columns(3)
+                kinds, units, directions = (
+                    [k.value for k in KpiKind],
+                    list(UNITS),
+                    [d.value for d in Direction],
+                )
+                new = {
+                    "name": cols[0].text_input("KPI name *", template.name if template else ""),
+                    "kind": cols[1].selectbox(
+                        "Kind",
+                        kinds,
+                        index=kinds.index(template.kind) if template else 0,
+                        format_func=lambda v: KpiKind(v).label,
+                    ),
+                    "unit": cols[2].selectbox(
+                        "Unit", units, index=units.index(template.unit) if template else 0
+                    ),
+                    "direction": cols[0].selectbox(
+                        "Better when",
+                        directions,
+                        index=directions.index(template.direction) if template else 0,
+                        format_func=lambda v: Direction(v).label,
+                    ),
+                    "baseline": cols[1].number_input("Baseline", value=None, step=0.1),
+                    "baseline_on": cols[2].date_input("Baseline date", value=None),
+                    "target": cols[1].number_input("Target", value=None, step=0.1),
+                    "target_on": cols[2].date_input("Target date", value=None),
+                    "method": st.text_area("How it is measured", template.method if template else ""),
+                }
+                if st.form_submit_button("Add KPI", type="primary") and context.attempt(
+                    lambda session: results.define_kpi(session, actor, chosen, reporter_id=actor.id, **new),
+                    success="KPI added.",
+                ):
+                    st.rerun()
+        st.page_link(
+            "pages/results.py", label="Log results", icon=":material/add_chart:", query_params={"uc": chosen}
+        )
+    with st.expander("How a KPI's status is decided"):
+        st.markdown(kpis_rule.__doc__.split("The rule, as the app documents it:", 1)[1])
     if detail.kpis.empty:
         st.info(
             "No KPIs defined yet. A pilot needs at least one KPI with a baseline and a target.",
             icon=":material/monitoring:",
         )
     else:
-        history = read(measurements_for_use_case, chosen)
+        history = read(results.measurements_for_use_case, chosen)
         for kpi in detail.kpis.to_dict("records"):
             status = KpiStatus(kpi["status"])
             with st.container(border=True):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from portfolio import checklist, lifecycle
-from portfolio.demo_content import CASES, PEOPLE
+from portfolio.demo_content import CASES, COSTS, PEOPLE, VALUE_KPIS
 from portfolio.errors import RuleViolation
 from portfolio.kpis import NON_NEGATIVE_UNITS, UNIT_RANGES
 from portfolio.models import Dimension, Gate, GateOutcome, Stage, UseCase, utc_now
@@ -85,6 +85,8 @@ class DemoBuilder:
             ai_act_reason=case.get("tier_reason", ""),
             ai_disclosure=case.get("disclosure", False),
             human_path=case.get("human_path", False),
+            one_off_cost=COSTS.get(case["title"], (None, None))[0],
+            running_cost_per_month=COSTS.get(case["title"], (None, None))[1],
         )
         key = use_case.key
         if "impact" in case:
@@ -102,9 +104,11 @@ class DemoBuilder:
         proposed = history["proposed"]
         scored_by = REVIEWERS if "assessed" in history else REVIEWERS[:1]
         for number, reviewer in enumerate(scored_by):
-            spread = 2 if case.get("disagree") and number == 1 else 1
-            values = dict(zip(impact_keys, _reviewer_scores(self.rng, case["impact"], spread), strict=True))
-            values |= dict(zip(risk_keys, _reviewer_scores(self.rng, case["risk"], spread), strict=True))
+            values = dict(zip(impact_keys, _reviewer_scores(self.rng, case["impact"], 1), strict=True))
+            values |= dict(zip(risk_keys, _reviewer_scores(self.rng, case["risk"], 1), strict=True))
+            if case.get("disagree") and number == 1:
+                # One reviewer sees far more risk than the others: the case the app must flag.
+                values |= {k: min(5, v + 2) for k, v in zip(risk_keys, case["risk"], strict=True)}
             comments = {
                 k: f"Scored {v}: {anchors[k][0] if v == 1 else anchors[k][1]}"
                 for k, v in values.items()
@@ -196,7 +200,7 @@ class DemoBuilder:
     ) -> list[tuple[int, dict[str, Any]]]:
         owner = self.actor(case["owner"])
         defined = []
-        for spec in case.get("kpis", []):
+        for spec in [*case.get("kpis", []), *VALUE_KPIS.get(case["title"], [])]:
             baseline_on = pilot_start.date()
             kpi = results.define_kpi(
                 self.session,

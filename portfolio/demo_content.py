@@ -1470,3 +1470,100 @@ CASES = [
         },
     },
 ]
+
+# What the use cases cost (one-off, running per month, in EUR) and the value KPIs that express their results
+# in money or hours per month, by title.
+COSTS = {
+    "Customer-service assistant for simple questions": (120_000, 6_500),
+    "Product recommender that explains its suggestions": (180_000, 9_000),
+    "Drafting assistant for stakeholder e-mails": (25_000, 2_400),
+    "Fresh-produce demand forecasting": (150_000, 7_000),
+    "Claims document classification": (90_000, 3_500),
+    "Replies to guest reviews": (30_000, 1_800),
+    "Generated product descriptions": (40_000, 2_000),
+    "Call transcription and summaries": (60_000, 4_500),
+    "In-room voice assistant": (75_000, 5_000),
+    "AI travel influencer for hotel campaigns": (45_000, 6_000),
+    "Campaign targeting model on commercial data": (55_000, 3_000),
+}
+
+VALUE_KPIS = {
+    "Customer-service assistant for simple questions": [
+        {
+            "name": "Agent hours saved",
+            "kind": "business",
+            "unit": "hours per month",
+            "direction": "higher",
+            "baseline": 0,
+            "target": 900,
+            "target_in": A_YEAR,
+            "progress": 0.85,
+            "method": "Simple questions closed by the assistant times the average handling time of an agent.",
+        },
+    ],
+    "Product recommender that explains its suggestions": [
+        {
+            "name": "Extra margin from recommendations",
+            "kind": "business",
+            "unit": "EUR per month",
+            "direction": "higher",
+            "baseline": 0,
+            "target": 60_000,
+            "target_in": A_YEAR,
+            "progress": 1.1,
+            "method": "Margin on orders with a recommended item, above the control group.",
+        },
+    ],
+    "Drafting assistant for stakeholder e-mails": [
+        {
+            "name": "Account manager hours saved",
+            "kind": "business",
+            "unit": "hours per month",
+            "direction": "higher",
+            "baseline": 0,
+            "target": 500,
+            "target_in": A_YEAR,
+            "progress": 1.05,
+            "method": "Hours saved per account manager times the number of account managers.",
+        },
+    ],
+    "Fresh-produce demand forecasting": [
+        {
+            "name": "Waste avoided",
+            "kind": "business",
+            "unit": "EUR per month",
+            "direction": "higher",
+            "baseline": 0,
+            "target": 40_000,
+            "target_in": A_YEAR,
+            "progress": 1.1,
+            "method": "Written-off value avoided against the same months last year.",
+        },
+    ],
+    "Claims document classification": [
+        {
+            "name": "Claims handler hours saved",
+            "kind": "business",
+            "unit": "hours per month",
+            "direction": "higher",
+            "baseline": 0,
+            "target": 1_000,
+            "target_in": A_YEAR,
+            "progress": 1.05,
+            "method": "Documents routed automatically times two minutes of sorting each.",
+        },
+    ],
+    "In-room voice assistant": [
+        {
+            "name": "Reception hours saved",
+            "kind": "business",
+            "unit": "hours per month",
+            "direction": "higher",
+            "baseline": 0,
+            "target": 300,
+            "target_in": 270,
+            "progress": 0.3,
+            "method": "Requests answered by voice times four minutes of reception time each.",
+        },
+    ],
+}

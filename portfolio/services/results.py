@@ -1,7 +1,6 @@
 """KPIs and their measurements. Each KPI row keeps its latest measurement and status, updated in the same
 transaction as any change to its measurements."""
 
-import math
 from datetime import date
 from typing import Any
 
@@ -122,16 +121,14 @@ def check_measurements(
         except InvalidInput as error:
             refused[number] = " ".join(error.problems.values())
             continue
-        if item.measured_on > today:
+        if problem := unit_problem(kpi.unit, item.value):
+            refused[number] = f"Value: {problem}."
+        elif item.measured_on > today:
             refused[number] = f"Date {item.measured_on.isoformat()} is in the future."
         elif item.measured_on in existing_dates or item.measured_on in seen:
             refused[number] = (
                 f"{kpi.name} already has a value for {item.measured_on.isoformat()}; correct that one instead."
             )
-        elif problem := unit_problem(kpi.unit, item.value):
-            refused[number] = f"Value: {problem}."
-        elif not math.isfinite(item.value):
-            refused[number] = "Value must be a number."
         else:
             good.append(item)
             seen.add(item.measured_on)

@@ -5,7 +5,13 @@ import pandas as pd
 
 
 def kpi_trend(
-    measurements: pd.DataFrame, *, name: str, unit: str, baseline: float | None, target: float | None
+    measurements: pd.DataFrame,
+    *,
+    name: str,
+    unit: str,
+    baseline: float | None,
+    target: float | None,
+    title: str = "Results against baseline and target",
 ) -> alt.LayerChart:
     """A KPI's measurements over time with its baseline and target as reference lines."""
     # A short axis title: a long one squeezes the plot (the KPI's name is the chart's title).
@@ -44,7 +50,7 @@ def kpi_trend(
         )
     )
     # Height is given to st.altair_chart: Streamlit squashes a layered chart that sets its own height.
-    return alt.layer(line, rules).properties(title="Results against baseline and target")
+    return alt.layer(line, rules).properties(title=title)
 
 
 STAGE_ORDER_LABELS = [

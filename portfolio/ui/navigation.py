@@ -46,6 +46,13 @@ PAGES: tuple[PageSpec, ...] = (
         "The portfolio on an impact-against-risk matrix, and the ranked backlog of what to pilot next.",
     ),
     PageSpec(
+        "pages/trust.py",
+        "Trust",
+        ":material/verified_user:",
+        "trust",
+        "Customer-facing use cases: trust KPIs and their status, missing disclosure or path to a person, and trends.",
+    ),
+    PageSpec(
         "pages/use_case.py",
         "Use case",
         ":material/description:",
@@ -61,6 +68,16 @@ PAGES: tuple[PageSpec, ...] = (
         "Propose a new AI use case: the problem, the goal, the EU AI Act tier and the first KPIs.",
         section="Contribute",
         role=Role.contributor,
+    ),
+    PageSpec(
+        "pages/results.py",
+        "Log results",
+        ":material/add_chart:",
+        "results",
+        "Log KPI results one at a time, many at once or from a CSV file, and correct a result.",
+        section="Contribute",
+        role=Role.contributor,
+        sample_query="uc=UC-0001",
     ),
     PageSpec(
         "pages/score.py",

@@ -66,7 +66,7 @@ def test_use_case_detail_shows_everything_recorded(app_for, demo_url):
         "Lessons",
         "Audit trail",
     ]
-    assert len(at.get("vega_lite_chart")) == 4  # one trend per KPI
+    assert len(at.get("vega_lite_chart")) == 5  # one trend per KPI
     assert any("Pilot gate: :green[Go]" in m.value for m in at.markdown)
     assert any("badge[" in m.value and "Scale-up" in m.value for m in at.markdown)
 

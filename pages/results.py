@@ -1,0 +1,172 @@
+"""Log KPI results: one at a time, many at once in a table, or from a CSV file; and correct a result."""
+
+import pandas as pd
+import streamlit as st
+
+from portfolio.errors import InvalidInput
+from portfolio.models import KpiStatus
+from portfolio.services import results, use_cases
+from portfolio.ui import context
+from portfolio.ui.editing import editor_rows
+from portfolio.ui.format import STATUS_COLOURS, day, number
+from portfolio.ui.reads import read
+from portfolio.ui.shell import require_shell
+
+require_shell()
+
+st.title("Log results")
+st.caption(
+    "Record KPI measurements for a use case. Bulk entries are checked row by row; nothing is stored until "
+    "you confirm the rows that passed."
+)
+actor = context.current_actor()
+
+keys = read(use_cases.use_case_keys)
+titles = dict(keys)
+requested = st.query_params.get("uc")
+chosen = st.selectbox(
+    "Use case",
+    list(titles),
+    index=list(titles).index(requested) if requested in titles else 0,
+    format_func=lambda k: f"{k} · {titles[k]}",
+    key="results_uc",
+)
+st.query_params["uc"] = chosen
+kpis = read(results.kpi_choices, chosen)
+if not kpis:
+    st.info(
+        "This use case has no KPIs yet. Add one on the use case's page, under KPIs and results.",
+        icon=":material/monitoring:",
+    )
+    st.page_link("pages/use_case.py", label="Open the use case", query_params={"uc": chosen})
+    st.stop()
+names = {kpi_id: f"{name} ({unit})" for kpi_id, name, unit in kpis}
+kpi_id = st.selectbox("KPI", list(names), format_func=names.get, key=f"results_kpi_{chosen}")
+current = read(use_cases.use_case_detail, chosen).kpis.set_index("id").loc[kpi_id]
+status = KpiStatus(current["status"])
+st.markdown(
+    f"Status: :{STATUS_COLOURS[status]}[**{status.label}**] · latest {number(current['latest_value'], current['unit'])}"
+    + (f" on {day(current['latest_on'])}" if current["latest_on"] else "")
+    + f" · baseline {number(current['baseline'], current['unit'])} · target {number(current['target'], current['unit'])}"
+    + (f" by {day(current['target_on'])}" if current["target_on"] else "")
+)
+
+
+def store(rows: list[dict], what: str) -> None:
+    saved = context.attempt(
+        lambda session: results.log_measurements(session, actor, kpi_id, rows),
+        success=f"{what} stored for {names[kpi_id]}.",
+    )
+    if saved is not None:
+        st.session_state.pop("bulk_preview", None)
+        st.rerun()
+
+
+one, many, upload, correct = st.tabs(["One result", "Many at once", "Upload a CSV", "Correct a result"])
+with one, st.form(f"one_{kpi_id}", clear_on_submit=True):
+    cols = st.columns([1, 1, 2, 1])
+    measured_on = cols[0].date_input("Date", max_value=pd.Timestamp.today().date(), key="one_date")
+    value = cols[1].number_input("Value", value=None, step=0.1, key="one_value", placeholder="e.g. 8.2")
+    note = cols[2].text_input("Note", key="one_note", max_chars=5000)
+    source = cols[3].text_input("Source", key="one_source", max_chars=200)
+    if st.form_submit_button("Log result", type="primary"):
+        store([{"measured_on": measured_on, "value": value, "note": note, "source": source}], "The result is")
+
+
+def preview(rows: list[dict]) -> None:
+    with context.reading() as session:
+        good, refused = results.preview_measurements(session, kpi_id, rows)
+    st.session_state["bulk_preview"] = {"kpi_id": kpi_id, "good": good, "refused": refused}
+
+
+def show_preview() -> None:
+    pending = st.session_state.get("bulk_preview")
+    if not pending or pending["kpi_id"] != kpi_id:
+        return
+    good, refused = pending["good"], pending["refused"]
+    if refused:
+        st.error(
+            f"{len(refused)} row(s) refused; fix them and check again, or store only the good rows:\n\n"
+            + "\n".join(f"- Row {n}: {why}" for n, why in refused.items()),
+            icon=":material/rule:",
+        )
+    if good:
+        st.success(f"{len(good)} row(s) ready to store.", icon=":material/fact_check:")
+        st.dataframe(pd.DataFrame(good), hide_index=True)
+        if st.button(f"Store {len(good)} good row(s)", type="primary", key="store_bulk"):
+            store(good, f"{len(good)} result(s) are")
+    elif not refused:
+        st.info("There were no rows to check.")
+
+
+with many:
+    st.caption("Type or paste rows: date (YYYY-MM-DD), value, and optionally a note and the source.")
+    edited = st.data_editor(
+        pd.DataFrame(
+            {
+                "measured_on": pd.Series(dtype="datetime64[ns]"),
+                "value": pd.Series(dtype="float"),
+                "note": pd.Series(dtype="str"),
+                "source": pd.Series(dtype="str"),
+            }
+        ),
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key=f"many_{kpi_id}",
+        column_config={
+            "measured_on": st.column_config.DateColumn("Date"),
+            "value": "Value",
+            "note": "Note",
+            "source": "Source",
+        },
+    )
+    if st.button("Check rows", key="check_many"):
+        preview(editor_rows(edited))
+
+with upload:
+    st.caption(
+        "A CSV with a header row: date and value, and optionally note and source. UTF-8 or Windows-1252."
+    )
+    file = st.file_uploader("CSV file", type=["csv"], key=f"csv_{kpi_id}")
+    if file is not None and st.button("Check the file", key="check_csv"):
+        try:
+            preview(results.parse_measurement_csv(file.getvalue()))
+        except InvalidInput as error:
+            st.error(" ".join(error.problems.values()), icon=":material/rule:")
+
+show_preview()
+
+with correct:
+    recent = read(results.recent_measurements, kpi_id)
+    if recent.empty:
+        st.caption("No results logged yet.")
+    else:
+        options = recent.to_dict("records")
+        picked = st.selectbox(
+            "Result",
+            options,
+            key=f"pick_{kpi_id}",
+            format_func=lambda r: f"{day(r['measured_on'])}: {r['value']:g}",
+        )
+        with st.form(f"correct_{kpi_id}"):
+            new_value = st.number_input("Correct value", value=float(picked["value"]), step=0.1)
+            new_note = st.text_input("Note", picked["note"] or "")
+            reason = st.text_input(
+                "Why the correction *", placeholder="e.g. The survey tool double-counted week 12"
+            )
+            if st.form_submit_button("Save correction", type="primary"):
+                done = context.attempt(
+                    lambda session: results.correct_measurement(
+                        session,
+                        actor,
+                        picked["id"],
+                        expected_version=picked["version"],
+                        value=new_value,
+                        note=new_note,
+                        reason=reason,
+                    ),
+                    success="Correction saved; the original stays in the audit trail.",
+                )
+                if done:
+                    st.rerun()

@@ -1,0 +1,106 @@
+"""Trust across the portfolio: customer-facing use cases, their trust KPIs, the gaps, and the trends."""
+
+import streamlit as st
+
+from portfolio.models import KpiStatus, Sector, Stage
+from portfolio.services import trust, use_cases
+from portfolio.ui import charts
+from portfolio.ui.format import label
+from portfolio.ui.reads import read
+from portfolio.ui.shell import require_shell
+
+require_shell()
+
+st.title("Trust")
+st.caption(
+    "Every active use case that customers meet: do customers know when AI is involved, can they always "
+    "reach a person, is the outcome fair, and what do the trust KPIs say?"
+)
+
+choices = read(use_cases.filter_choices)
+cols = st.columns(2)
+sectors = cols[0].multiselect(
+    "Sector",
+    choices["sectors"],
+    key="t_sector",
+    format_func=lambda v: label(Sector, v),
+    placeholder="All sectors",
+)
+teams = cols[1].multiselect("Team", choices["teams"], key="t_team", placeholder="All teams")
+filters = trust.TrustFilter(tuple(sectors), tuple(teams))
+overview = read(trust.trust_overview, filters)
+
+metrics = st.columns(4)
+metrics[0].metric("Customer-facing use cases", len(overview))
+metrics[1].metric("Without a trust KPI", int(overview["gaps"].map(lambda g: "No trust KPI" in g).sum()))
+metrics[2].metric("Customers not told about the AI", int((~overview["ai_disclosure"].astype(bool)).sum()))
+metrics[3].metric("No path to a person", int((~overview["human_path"].astype(bool)).sum()))
+
+if overview.empty:
+    st.info("No active customer-facing use case matches these filters.", icon=":material/filter_alt_off:")
+    st.stop()
+
+gaps = overview[overview["gaps"].map(len) > 0]
+if not gaps.empty:
+    st.warning(
+        f"{len(gaps)} customer-facing use case(s) miss a trust safeguard (a trust KPI, telling customers about the "
+        "AI, or a path to a person). They are listed first.",
+        icon=":material/shield:",
+    )
+
+st.dataframe(
+    overview.assign(
+        stage=overview["stage"].map(lambda v: Stage(v).label),
+        worst_status=overview["worst_status"].map(lambda v: label(KpiStatus, v, "No trust KPI")),
+        gaps=overview["gaps"].map(lambda g: ", ".join(g) or "None"),
+    ),
+    hide_index=True,
+    column_order=[
+        "key",
+        "title",
+        "stage",
+        "team",
+        "worst_status",
+        "trust_kpis",
+        "ai_disclosure",
+        "human_path",
+        "gaps",
+        "statuses",
+    ],
+    column_config={
+        "key": st.column_config.TextColumn("Key", width="small"),
+        "title": "Use case",
+        "stage": "Stage",
+        "team": "Team",
+        "worst_status": "Weakest trust KPI",
+        "trust_kpis": "Trust KPIs",
+        "ai_disclosure": "Customers told",
+        "human_path": "Path to a person",
+        "gaps": "Gaps",
+        "statuses": st.column_config.TextColumn("Trust KPIs and their status", width="large"),
+    },
+)
+
+st.subheader("Trust KPIs over the last twelve months")
+trends = read(trust.trust_trends, filters)
+if trends.empty:
+    st.caption("No trust results logged in the last twelve months.")
+else:
+    series = list(trends.groupby("kpi_id", sort=False))
+    for start in range(0, len(series), 3):
+        row = st.columns(3)
+        for column, (_kpi_id, points) in zip(row, series[start : start + 3], strict=False):
+            first = points.iloc[0]
+            with column, st.container(border=True):
+                st.markdown(f"**{first['key']}** · {first['kpi']}")
+                st.altair_chart(
+                    charts.kpi_trend(
+                        points.rename(columns={"month": "measured_on"}).assign(note="monthly mean"),
+                        name=first["kpi"],
+                        unit=first["unit"],
+                        baseline=first["baseline"],
+                        target=first["target"],
+                        title="Monthly mean",
+                    ),
+                    height=220,
+                )

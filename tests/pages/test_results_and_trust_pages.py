@@ -1,0 +1,94 @@
+"""Log results, KPIs and value on the use case, and the Trust page (AppTest)."""
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from portfolio import db
+from portfolio.models import Kpi, Measurement, utc_now
+from portfolio.services import results
+from tests.pages.test_portfolio_pages import texts
+from tests.services.factories import propose
+
+TODAY = utc_now().date()
+
+
+def setup_kpi(engine, admin):
+    key = propose(engine, admin)
+    with db.unit_of_work(engine) as session:
+        kpi = results.define_kpi(
+            session,
+            admin,
+            key,
+            name="Customer satisfaction",
+            kind="trust",
+            unit="score 1-10",
+            direction="higher",
+            baseline=7.5,
+            baseline_on=TODAY - timedelta(days=30),
+            target=8.5,
+            target_on=TODAY + timedelta(days=30),
+        )
+    return key, kpi.id
+
+
+def test_logging_one_result_changes_the_status(app_for, database_url, admin, engine):
+    _key, kpi_id = setup_kpi(engine, admin)
+    at = app_for(database_url, "pages/results.py")
+    assert not at.exception
+    assert "Status: :gray[**No recent data**]" in texts(at)
+    at.number_input(key="one_value").set_value(8.6)
+    next(b for b in at.button if b.label == "Log result").click().run()
+    assert not at.exception and not at.error
+    assert "Status: :green[**Achieved**]" in texts(at)
+    with Session(engine) as session:
+        assert session.get(Kpi, kpi_id).latest_value == 8.6
+
+
+def test_a_value_outside_the_unit_is_refused_with_a_clear_message(app_for, database_url, admin, engine):
+    setup_kpi(engine, admin)
+    at = app_for(database_url, "pages/results.py")
+    at.number_input(key="one_value").set_value(11.0)
+    next(b for b in at.button if b.label == "Log result").click().run()
+    assert any("between 1 and 10 (got 11)" in e.value for e in at.error)
+    with Session(engine) as session:
+        assert session.exec(select(Measurement)).first() is None
+
+
+def test_a_use_case_without_kpis_points_to_where_they_are_added(app_for, database_url, admin, engine):
+    propose(engine, admin)
+    at = app_for(database_url, "pages/results.py")
+    assert "no KPIs yet" in texts(at)
+
+
+def test_adding_a_kpi_from_the_catalogue_on_the_use_case(app_for, database_url, admin, engine):
+    key = propose(engine, admin)
+    at = app_for(database_url, "pages/use_case.py", uc=key)
+    assert not at.exception
+    template = at.selectbox(key=f"template_{key}")
+    template.set_value(next(o for o in template.options if o.startswith("First-contact resolution"))).run()
+    assert any(t.value == "First-contact resolution" for t in at.text_input)
+    next(b for b in at.button if b.label == "Add KPI").click().run()
+    assert not at.exception and not at.error
+    with Session(engine) as session:
+        assert session.exec(select(Kpi.name, Kpi.unit)).one() == ("First-contact resolution", "%")
+
+
+def test_value_and_costs_on_the_use_case(app_for, demo_url):
+    at = app_for(demo_url, "pages/use_case.py", uc="UC-0004")
+    values = {m.label: m.value for m in at.metric}
+    assert values["One-off cost"] == "180,000 EUR"
+    assert values["Net value, first year"].endswith("EUR") and values["Net value, first year"] != "0 EUR"
+    assert "How a KPI's status is decided" in [e.label for e in at.expander]
+
+
+def test_the_trust_page(app_for, demo_url):
+    at = app_for(demo_url, "pages/trust.py")
+    assert not at.exception
+    values = {m.label: int(m.value) for m in at.metric}
+    assert values["Customer-facing use cases"] >= 10 and values["Without a trust KPI"] >= 1
+    table = at.dataframe[0].value
+    assert table.iloc[0]["gaps"] != "None"  # gaps first
+    assert len(at.get("vega_lite_chart")) >= 6
+    at.multiselect(key="t_sector").set_value(["healthcare"]).run()
+    assert set(at.dataframe[0].value["key"]) == {"UC-0025", "UC-0027"}
