@@ -53,13 +53,15 @@ st.markdown(
 
 
 def store(rows: list[dict], what: str) -> None:
-    saved = context.attempt(
-        lambda session: results.log_measurements(session, actor, kpi_id, rows),
-        success=f"{what} stored for {names[kpi_id]}.",
-    )
+    saved = context.attempt(lambda session: results.log_measurements(session, actor, kpi_id, rows))
     if saved is not None:
         st.session_state.pop("bulk_preview", None)
+        st.session_state["results_stored"] = f"{what} stored for {names[kpi_id]}."
         st.rerun()
+
+
+if stored := st.session_state.pop("results_stored", None):
+    st.success(stored, icon=":material/check_circle:")
 
 
 one, many, upload, correct = st.tabs(["One result", "Many at once", "Upload a CSV", "Correct a result"])

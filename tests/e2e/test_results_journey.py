@@ -24,3 +24,29 @@ def test_logging_a_result_changes_the_kpi_status(page, server):
     page.get_by_role("button", name="Log result").click()
     settle(page)
     assert page.get_by_text("between 1 and 10").count() >= 1
+
+
+def test_a_csv_with_broken_rows_stores_only_the_good_rows_after_confirmation(page, server, tmp_path):
+    csv = tmp_path / "results.csv"
+    csv.write_text(
+        "date,value,note\n2026-01-05,8.4,from the survey tool\n2026-01-12,eleven,\n2026-01-19,12,\n"
+    )
+    page.goto(f"{server}/results?uc=UC-0016")
+    settle(page)
+    nav(page, "Log results")
+    choose(page, "Use case", "UC-0016 · Replies to guest reviews")
+    choose(page, "KPI", "Guest satisfaction (score 1-10)")
+    page.get_by_role("tab", name="Upload a CSV").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
+    settle(page)
+    page.get_by_role("button", name="Check the file").click()
+    settle(page)
+    assert page.get_by_text("2 row(s) refused").count() == 1
+    assert page.get_by_text("Row 2: Value must be a number").count() == 1
+    assert (
+        page.get_by_text("Row 3: Value: a value in score 1-10 must be between 1 and 10 (got 12)").count() == 1
+    )
+    page.get_by_role("button", name="Store 1 good row(s)").click()
+    page.get_by_text("1 result(s) are stored for Guest satisfaction (score 1-10).").wait_for()
+    settle(page)
+    assert page.get_by_text("2 row(s) refused").count() == 0
