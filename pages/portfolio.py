@@ -70,12 +70,12 @@ metrics[3].metric(
 metrics[4].metric("Closed", summary.closed, help="Retired, rejected or stopped.")
 
 value = read(results.value_table)
-value = value[value["key"].isin(table["key"])]
+value = value[value["key"].isin(table["key"]) & value["active"]]  # what is running now
 money = st.columns(3)
 money[0].metric(
     "Value delivered per year",
     number(12 * value["value_per_month"].sum(), "EUR"),
-    help="From business KPIs kept in EUR or hours per month (latest values), times twelve.",
+    help="Active use cases: business KPIs kept in EUR or hours per month (latest values), times twelve.",
 )
 money[1].metric("Running cost per year", number(12 * value["running_cost_per_month"].fillna(0).sum(), "EUR"))
 money[2].metric(

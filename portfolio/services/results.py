@@ -18,6 +18,7 @@ from portfolio.kpis import (
     net_value_first_year,
     unit_problem,
 )
+from portfolio.lifecycle import ACTIVE
 from portfolio.models import Direction, Kpi, KpiKind, Measurement, Role, Setting, UseCase, utc_now
 from portfolio.models.tables import LONG, SHORT
 from portfolio.services.audit import Actor, as_record, record_event
@@ -323,6 +324,7 @@ VALUE_COLUMNS = [
     "key",
     "title",
     "stage",
+    "active",
     "sector",
     "team",
     "value_per_month",
@@ -363,6 +365,7 @@ def value_table(session: Session) -> pd.DataFrame:
                 "key": c.key,
                 "title": c.title,
                 "stage": c.stage,
+                "active": c.stage in ACTIVE,
                 "sector": c.sector,
                 "team": c.team,
                 "value_per_month": value,

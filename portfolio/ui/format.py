@@ -60,10 +60,29 @@ def day(value: date | datetime | str | None) -> str:
     return f"{value:%-d %b %Y}"
 
 
+SHORT_UNITS = {
+    "EUR": "€",
+    "EUR per month": "€/mo",
+    "hours": "h",
+    "hours per month": "h/mo",
+    "minutes": "min",
+    "seconds": "s",
+    "days": "d",
+    "count": "",
+    "NPS": "",
+    "score 1-10": "/10",
+    "score 1-5": "/5",
+}
+
+
 def number(value: float | None, unit: str = "") -> str:
+    """A value with a short unit, so it fits a metric: "82%", "8.2/10", "€32,376", "719 h/mo"."""
     if value is None or pd.isna(value):
         return "—"
     text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}".removesuffix(".0")
-    if unit == "%":
-        return f"{text}%"
-    return f"{text} {unit}".strip() if unit and not unit.startswith("score") else text
+    short = SHORT_UNITS.get(unit, unit)
+    if unit == "%" or short.startswith("/"):
+        return f"{text}{short}"
+    if short == "€":
+        return f"€{text}"
+    return f"{text} {short}".strip()

@@ -77,8 +77,8 @@ def test_adding_a_kpi_from_the_catalogue_on_the_use_case(app_for, database_url, 
 def test_value_and_costs_on_the_use_case(app_for, demo_url):
     at = app_for(demo_url, "pages/use_case.py", uc="UC-0004")
     values = {m.label: m.value for m in at.metric}
-    assert values["One-off cost"] == "180,000 EUR"
-    assert values["Net value, first year"].endswith("EUR") and values["Net value, first year"] != "0 EUR"
+    assert values["One-off cost"] == "€180,000"
+    assert values["Net value, first year"].startswith("€") and values["Net value, first year"] != "€0"
     assert "How a KPI's status is decided" in [e.label for e in at.expander]
 
 
