@@ -3,11 +3,10 @@
 import streamlit as st
 
 from portfolio.lifecycle import ACTIVE, TERMINAL
-from portfolio.models import AiActTier, Role, Sector, Stage
-from portfolio.scoring import Quadrant
-from portfolio.services import pipeline, use_cases
+from portfolio.models import Role, Stage
+from portfolio.services import pipeline
 from portfolio.ui import context, decisions
-from portfolio.ui.format import label
+from portfolio.ui.filters import filter_bar
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 
@@ -20,32 +19,9 @@ st.caption(
 )
 decisions.show_outcome()
 
-choices = read(use_cases.filter_choices)
-cols = st.columns(4)
-sectors = cols[0].multiselect(
-    "Sector",
-    choices["sectors"],
-    key="b_sector",
-    format_func=lambda v: label(Sector, v),
-    placeholder="All sectors",
-)
-teams = cols[1].multiselect("Team", choices["teams"], key="b_team", placeholder="All teams")
-tiers = cols[2].multiselect(
-    "EU AI Act tier",
-    [t.value for t in AiActTier],
-    key="b_tier",
-    format_func=lambda v: AiActTier(v).label,
-    placeholder="All tiers",
-)
-quadrants = cols[3].multiselect(
-    "Quadrant",
-    [q.value for q in Quadrant],
-    key="b_quadrant",
-    format_func=lambda v: Quadrant(v).label,
-    placeholder="All quadrants",
-)
+chosen = filter_bar("b_", ["sector", "team", "tier", "quadrant"])
 board = read(
-    pipeline.board, pipeline.BoardFilter(tuple(sectors), tuple(teams), tuple(tiers), tuple(quadrants))
+    pipeline.board, pipeline.BoardFilter(chosen.sectors, chosen.teams, chosen.tiers, chosen.quadrants)
 )
 
 active = board[board["stage"].isin(ACTIVE)]

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from portfolio.models import AiActTier, Sector, Stage
+from portfolio.models import AiActTier, Stage
 from portfolio.scoring import PRIORITY_FORMULA, Quadrant
 from portfolio.services import assessments, use_cases
 from portfolio.ui import charts
+from portfolio.ui.filters import filter_bar
 from portfolio.ui.format import label
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
@@ -17,33 +18,10 @@ st.caption(
     "Every scored use case by its reviewers' mean impact and risk. Select a point to open the use case."
 )
 
-choices = read(use_cases.filter_choices)
-cols = st.columns(4)
-sectors = cols[0].multiselect(
-    "Sector",
-    choices["sectors"],
-    key="m_sector",
-    format_func=lambda v: label(Sector, v),
-    placeholder="All sectors",
-)
-teams = cols[1].multiselect("Team", choices["teams"], key="m_team", placeholder="All teams")
-stages = cols[2].multiselect(
-    "Stage",
-    [s.value for s in Stage],
-    key="m_stage",
-    format_func=lambda v: Stage(v).label,
-    placeholder="All stages",
-)
-tiers = cols[3].multiselect(
-    "EU AI Act tier",
-    [t.value for t in AiActTier],
-    key="m_tier",
-    format_func=lambda v: AiActTier(v).label,
-    placeholder="All tiers",
-)
+chosen = filter_bar("m_", ["sector", "team", "stage", "tier"])
 points = read(
     assessments.matrix_points,
-    assessments.MatrixFilter(tuple(sectors), tuple(teams), tuple(stages), tuple(tiers)),
+    assessments.MatrixFilter(chosen.sectors, chosen.teams, chosen.stages, chosen.tiers),
 )
 impact_threshold, risk_threshold = read(use_cases.quadrant_thresholds)
 

@@ -6,6 +6,7 @@ from portfolio.lifecycle import PILOT_PURGATORY_DAYS
 from portfolio.models import AiActTier, Sector, Stage
 from portfolio.scoring import Quadrant
 from portfolio.services import results, use_cases
+from portfolio.ui.filters import filter_bar
 from portfolio.ui.format import label, number
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
@@ -17,7 +18,6 @@ st.caption(
     "Every AI use case in the organisation: where it stands, who owns it, and how it scores on impact and risk."
 )
 
-choices = read(use_cases.filter_choices)
 search_col, stage_col, sector_col, team_col, tier_col = st.columns([3, 2, 2, 2, 2])
 search = search_col.text_input(
     "Search",
@@ -26,31 +26,9 @@ search = search_col.text_input(
     placeholder="Title, problem, key, team or owner",
     icon=":material/search:",
 )
-stages = stage_col.multiselect(
-    "Stage",
-    [s.value for s in Stage],
-    key="stage",
-    format_func=lambda v: Stage(v).label,
-    placeholder="All stages",
-)
-sectors = sector_col.multiselect(
-    "Sector",
-    choices["sectors"],
-    key="sector",
-    format_func=lambda v: label(Sector, v),
-    placeholder="All sectors",
-)
-teams = team_col.multiselect("Team", choices["teams"], key="team", placeholder="All teams")
-tiers = tier_col.multiselect(
-    "EU AI Act tier",
-    [t.value for t in AiActTier],
-    key="tier",
-    format_func=lambda v: AiActTier(v).label,
-    placeholder="All tiers",
-)
-
+chosen = filter_bar("", ["stage", "sector", "team", "tier"], [stage_col, sector_col, team_col, tier_col])
 filters = use_cases.PortfolioFilter(
-    search=search or "", stages=tuple(stages), sectors=tuple(sectors), teams=tuple(teams), tiers=tuple(tiers)
+    search=search or "", stages=chosen.stages, sectors=chosen.sectors, teams=chosen.teams, tiers=chosen.tiers
 )
 table = read(use_cases.portfolio_table, filters)
 summary = use_cases.summarise(table)

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from portfolio.models import KpiStatus, Sector, Stage
-from portfolio.services import trust, use_cases
+from portfolio.models import KpiStatus, Stage
+from portfolio.services import trust
 from portfolio.ui import charts
+from portfolio.ui.filters import filter_bar
 from portfolio.ui.format import label
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
@@ -17,17 +18,8 @@ st.caption(
     "reach a person, is the outcome fair, and what do the trust KPIs say?"
 )
 
-choices = read(use_cases.filter_choices)
-cols = st.columns(2)
-sectors = cols[0].multiselect(
-    "Sector",
-    choices["sectors"],
-    key="t_sector",
-    format_func=lambda v: label(Sector, v),
-    placeholder="All sectors",
-)
-teams = cols[1].multiselect("Team", choices["teams"], key="t_team", placeholder="All teams")
-filters = trust.TrustFilter(tuple(sectors), tuple(teams))
+chosen = filter_bar("t_", ["sector", "team"])
+filters = trust.TrustFilter(chosen.sectors, chosen.teams)
 overview = read(trust.trust_overview, filters)
 
 metrics = st.columns(4)
