@@ -16,7 +16,6 @@ from portfolio.services.audit import Actor
 
 TEST_POSTGRES_URL = os.environ.get("PORTFOLIO_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", *(["postgresql"] if TEST_POSTGRES_URL else [])]
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 ADMIN_EMAIL = "admin@example.org"
 
 
