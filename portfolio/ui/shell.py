@@ -10,13 +10,17 @@ import runpy
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
+
+try:  # an internal of Streamlit's; without it (a later version) there is nothing to guard against here
+    from streamlit.runtime.pages_manager import PagesManager
+except ImportError:  # pragma: no cover
+    PagesManager = None
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def require_shell() -> None:
-    if PagesManager.uses_pages_directory:
+    if PagesManager is not None and getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False
         runpy.run_path(str(APP), run_name="__main__")
         st.stop()
