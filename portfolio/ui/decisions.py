@@ -35,6 +35,8 @@ def gate_dialog(key: str, title: str, stage: str) -> None:
     with context.reading() as session:
         items = gates.checklist_items(session, gate)
     manual = [i for i in items if i.rule == "manual"]
+    if manual:
+        st.markdown("##### Confirm what you have checked yourself")
     confirmed = {i.key: st.checkbox(i.label, key=f"confirm_{key}_{i.key}") for i in manual}
     with context.reading() as session:
         results = gates.preview_checklist(session, key, gate, confirmed)
