@@ -25,6 +25,7 @@ from portfolio.models import (
 from portfolio.scoring import DISAGREEMENT_SPREAD, quadrant
 from portfolio.services import assessments, audit, gates, pipeline, results, use_cases
 from portfolio.ui import charts, context
+from portfolio.ui.editing_forms import edit_use_case_form
 from portfolio.ui.format import (
     STAGE_COLOURS,
     STATUS_COLOURS,
@@ -133,6 +134,10 @@ with tabs[0]:
             "Record version": str(uc["version"]),
         }
         st.markdown("\n".join(f"- **{name}:** {value}" for name, value in facts.items()))
+
+    if Role.contributor in context.current_actor().roles:
+        with st.expander("Edit these facts", icon=":material/edit:"):
+            edit_use_case_form(uc)
 
 with tabs[1]:
     if detail.assessments.empty:

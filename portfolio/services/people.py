@@ -104,6 +104,20 @@ def set_roles(session: Session, actor: Actor, person_id: int, roles: Iterable[st
         raise NotFound("That person no longer exists.")
     wanted = validate(PersonInput, {"name": person.name, "email": person.email, "roles": list(roles)}).roles
     before = sorted(roles_of(session, person_id))
+    if Role.administrator in before and Role.administrator not in wanted:
+        others = session.exec(
+            select(func.count())
+            .select_from(PersonRole)
+            .join(Person, Person.id == PersonRole.person_id)
+            .where(PersonRole.role == Role.administrator, PersonRole.person_id != person_id, Person.is_active)
+        ).one()
+        if not others:
+            raise InvalidInput(
+                {
+                    "roles": f"{person.name} is the only administrator; make someone else an "
+                    "administrator first, so that nobody is locked out."
+                }
+            )
     _set_roles(session, person_id, wanted)
     record_event(
         session,

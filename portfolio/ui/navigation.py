@@ -99,6 +99,15 @@ PAGES: tuple[PageSpec, ...] = (
         role=Role.administrator,
     ),
     PageSpec(
+        "pages/people.py",
+        "People and roles",
+        ":material/group:",
+        "people",
+        "Add people and set their roles: viewer, contributor, reviewer, approver, administrator.",
+        section="Administration",
+        role=Role.administrator,
+    ),
+    PageSpec(
         "pages/gates_admin.py",
         "Gates and limits",
         ":material/rule:",

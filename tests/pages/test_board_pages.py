@@ -69,3 +69,38 @@ def test_an_administrator_sets_time_limits_and_checklists(app_for, database_url,
         assert [i.key for i in gates.checklist_items(session, "production")][-1] == "runbook"
     next(b for b in at.button if b.label == "Save the Pilot checklist").click().run()
     assert not at.error and not at.exception
+
+
+def test_an_administrator_adds_a_person_and_changes_roles(app_for, database_url, admin, engine):
+    from sqlmodel import Session
+
+    from portfolio.services import people
+
+    at = app_for(database_url, "pages/people.py")
+    assert not at.exception
+    at.text_input[0].set_value("Nadia Novak")
+    at.text_input[1].set_value("nadia@example.org")
+    next(b for b in at.button if b.label == "Add person").click().run()
+    assert not at.error
+    with Session(engine) as session:
+        assert people.actor_for(session, "nadia@example.org").roles == {"viewer", "contributor"}
+    at.text_input[1].set_value("not an address")
+    at.text_input[0].set_value("Broken")
+    next(b for b in at.button if b.label == "Add person").click().run()
+    assert any("full e-mail address" in e.value for e in at.error)
+
+
+def test_a_contributor_names_the_monitoring_owner(app_for, database_url, admin, engine):
+    from sqlmodel import Session
+
+    from portfolio.services import use_cases
+    from tests.services.factories import propose
+
+    key = propose(engine, admin)
+    at = app_for(database_url, "pages/use_case.py", uc=key)
+    monitoring = next(s for s in at.selectbox if s.label == "Monitoring owner")
+    monitoring.set_value(admin.id)
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.exception and not at.error
+    with Session(engine) as session:
+        assert use_cases.get_use_case(session, key).monitoring_owner_id == admin.id

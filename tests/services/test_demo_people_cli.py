@@ -118,3 +118,15 @@ def test_cli_reports_an_unreachable_database_without_a_traceback():
     assert result.exit_code == 1
     assert "Cannot reach the portfolio database" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_last_administrator_cannot_lose_the_role(engine, admin):
+    with pytest.raises(InvalidInput, match="only administrator"), db.unit_of_work(engine) as session:
+        people.set_roles(session, admin, admin.id, ["viewer", "approver"])
+    with db.unit_of_work(engine) as session:
+        other = people.create_person(
+            session, admin, name="Ada", email="ada@example.org", roles=["administrator"]
+        )
+        people.set_roles(session, admin, admin.id, ["viewer", "approver"])
+        assert people.roles_of(session, admin.id) == {"viewer", "approver"}
+        assert people.roles_of(session, other.id) == {"viewer", "administrator"}
