@@ -1,6 +1,7 @@
 """Gate decisions (go, no-go or hold at the Pilot, Scale-up and Production gates), their checklists, pilot
 charters and pilot reviews."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -182,7 +183,7 @@ def preview_checklist(
     use_case = get_use_case(session, key)
     facts = gate_facts(session, use_case)
     if Gate(gate) == Gate.pilot:
-        facts = checklist.GateFacts(**{**facts.__dict__, "charter_recorded": True})
+        facts = replace(facts, charter_recorded=True)
     return checklist.evaluate(checklist_items(session, gate), facts, confirmed)
 
 

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -27,7 +28,7 @@ READY = GateFacts(
 
 
 def facts(**changes) -> GateFacts:
-    return GateFacts(**{**READY.__dict__, **changes})
+    return replace(READY, **changes)
 
 
 @pytest.mark.parametrize(
