@@ -25,8 +25,8 @@ board = read(
 )
 
 active = board[board["stage"].isin(ACTIVE)]
-overdue = int(active["flags"].map(lambda flags: any(f.startswith("Decision overdue") for f in flags)).sum())
-purgatory = int(active["flags"].map(lambda flags: any(f.startswith("Pilot purgatory") for f in flags)).sum())
+overdue = int(active["decision_overdue"].sum())
+purgatory = int((active["over_limit"] & (active["stage"] == Stage.pilot)).sum())
 metrics = st.columns(4)
 metrics[0].metric("Needing attention", int(active["flagged"].sum()))
 metrics[1].metric("Pilot decisions overdue", overdue)

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from portfolio.lifecycle import PILOT_PURGATORY_DAYS
 from portfolio.models import AiActTier, Sector, Stage
 from portfolio.scoring import Quadrant
-from portfolio.services import results, use_cases
+from portfolio.services import pipeline, results, use_cases
 from portfolio.ui.filters import filter_bar
 from portfolio.ui.format import label, number
 from portfolio.ui.reads import read
@@ -31,7 +30,8 @@ filters = use_cases.PortfolioFilter(
     search=search or "", stages=chosen.stages, sectors=chosen.sectors, teams=chosen.teams, tiers=chosen.tiers
 )
 table = read(use_cases.portfolio_table, filters)
-summary = use_cases.summarise(table)
+pilot_limit = read(pipeline.stage_limits)[Stage.pilot]
+summary = use_cases.summarise(table, pilot_limit)
 
 metrics = st.columns(5)
 metrics[0].metric(
@@ -40,9 +40,9 @@ metrics[0].metric(
 metrics[1].metric("In pilot", summary.in_pilot)
 metrics[2].metric("Scaling up or live", summary.scaling_or_live)
 metrics[3].metric(
-    "Pilots over 180 days",
+    f"Pilots over {pilot_limit} days",
     summary.stuck_pilots,
-    help=f"Pilots in their stage for more than {PILOT_PURGATORY_DAYS} days without a decision to scale or stop: "
+    help=f"Pilots in their stage for more than {pilot_limit} days without a decision to scale or stop: "
     "candidates for 'pilot purgatory'.",
 )
 metrics[4].metric("Closed", summary.closed, help="Retired, rejected or stopped.")

@@ -159,14 +159,3 @@ def people_table(session: Session) -> pd.DataFrame:
         ],
         columns=["id", "name", "email", "team", "active", "roles"],
     )
-
-
-def people_with_role(session: Session, role: Role) -> list[tuple[int, str]]:
-    return list(
-        session.exec(
-            select(Person.id, Person.name)
-            .join(PersonRole, PersonRole.person_id == Person.id)
-            .where(PersonRole.role == role, Person.is_active)
-            .order_by(Person.name)
-        ).all()
-    )

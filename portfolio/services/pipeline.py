@@ -84,6 +84,8 @@ BOARD_COLUMNS = [
     "decision_on",
     "extensions",
     "paused",
+    "decision_overdue",
+    "over_limit",
     "flags",
     "flagged",
     "actions",
@@ -123,6 +125,9 @@ def board(
             continue
         days = (today - use_case.stage_entered_at.date()).days
         in_pilot = use_case.stage == Stage.pilot
+        limit = limits.get(Stage(use_case.stage))
+        decision_overdue = in_pilot and decision_on is not None and decision_on < today
+        over_limit = limit is not None and days > limit
         flags = lifecycle.stage_flags(
             use_case.stage,
             days,
@@ -145,12 +150,14 @@ def board(
                 "quadrant": place,
                 "reviewers": use_case.reviewer_count,
                 "days_in_stage": days,
-                "limit": limits.get(Stage(use_case.stage)),
+                "limit": limit,
                 "decision_on": decision_on if in_pilot else None,
                 "extensions": extensions or 0,
                 "paused": bool(paused) and in_pilot,
+                "decision_overdue": decision_overdue,
+                "over_limit": over_limit,
                 "flags": flags,
-                "flagged": bool([f for f in flags if f != "Paused"]),
+                "flagged": decision_overdue or over_limit,
                 "actions": lifecycle.next_actions(use_case.stage, scored=scored),
                 "version": use_case.version,
             }

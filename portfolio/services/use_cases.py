@@ -356,15 +356,15 @@ class PortfolioSummary:
     closed: int
 
 
-def summarise(table: pd.DataFrame) -> PortfolioSummary:
-    """Headline counts for a portfolio table (as filtered)."""
+def summarise(table: pd.DataFrame, pilot_limit_days: int) -> PortfolioSummary:
+    """Headline counts for a portfolio table (as filtered); pilots over the limit count as stuck."""
     stage = table["stage"]
     pilots = table[stage == Stage.pilot]
     return PortfolioSummary(
         active=int(stage.isin(lifecycle.ACTIVE).sum()),
         in_pilot=len(pilots),
         scaling_or_live=int(stage.isin([Stage.scale_up, Stage.production]).sum()),
-        stuck_pilots=int((pilots["days_in_stage"] > lifecycle.PILOT_PURGATORY_DAYS).sum()),
+        stuck_pilots=int((pilots["days_in_stage"] > pilot_limit_days).sum()),
         closed=int(stage.isin(lifecycle.TERMINAL).sum()),
     )
 

@@ -235,3 +235,17 @@ def test_the_board_puts_flagged_use_cases_first(demo_url):
         retail = pipeline.board(session, pipeline.BoardFilter(sectors=("retail",), quadrants=("avoid",)))
         assert set(retail["key"]) == {"UC-0012", "UC-0015"}
     engine.dispose()
+
+
+def test_the_portfolio_counts_stuck_pilots_by_the_configured_limit(demo_url):
+    engine = db.make_engine(demo_url)
+    with Session(engine) as session:
+        table = use_cases.portfolio_table(session)
+        board = pipeline.board(session)
+    engine.dispose()
+    in_pilot = table[table["stage"] == "pilot"]
+    assert use_cases.summarise(table, 180).stuck_pilots == int((in_pilot["days_in_stage"] > 180).sum()) >= 1
+    assert use_cases.summarise(table, 30).stuck_pilots == len(in_pilot)
+    pilots = board[board["stage"] == "pilot"]
+    assert pilots["flagged"].equals(pilots["decision_overdue"] | pilots["over_limit"])
+    assert pilots["over_limit"].sum() == use_cases.summarise(table, 180).stuck_pilots
