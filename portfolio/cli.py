@@ -1,6 +1,6 @@
 """The `portfolio` command."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -67,13 +67,36 @@ def db_current(database_url: DatabaseUrl = None) -> None:
 
 
 @app.command()
-def demo(database_url: DatabaseUrl = None) -> None:
-    """Load the demo portfolio (Meridian Group: 36 use cases) into an empty database."""
+def demo(
+    database_url: DatabaseUrl = None,
+    scale: Annotated[
+        int | None,
+        typer.Option(
+            "--scale",
+            min=1,
+            max=200_000,
+            help="Instead of the demo, generate this many plausible use cases (with scores, gate decisions, "
+            "KPIs and weekly measurements) for benchmarks and load tests.",
+        ),
+    ] = None,
+    measurements: Annotated[
+        int | None,
+        typer.Option(
+            "--measurements",
+            min=0,
+            help="With --scale: about how many KPI measurements to generate (default: 200 per use case).",
+        ),
+    ] = None,
+) -> None:
+    """Load the demo portfolio (Meridian Group: 36 use cases) into an empty database, or generate a large one."""
     from portfolio.startup import prepare_database
 
     settings = load_settings(database_url=database_url, demo_on_first_start=False)
     try:
         engine = prepare_database(settings)
+        if scale is not None:
+            _generate(engine, settings, scale, measurements)
+            return
         from portfolio.demo import load_demo
 
         with (
@@ -91,6 +114,24 @@ def demo(database_url: DatabaseUrl = None) -> None:
         typer.echo(f"Loaded {count} use cases into {db.describe(settings.effective_database_url)}.")
     except PortfolioError as error:
         _fail(error)
+
+
+def _generate(engine: Any, settings: Settings, count: int, measurements: int | None) -> None:
+    from portfolio.scale import generate_scale_portfolio
+
+    with typer.progressbar(length=100, label=f"Generating {count:,} use cases") as bar:
+        done = 0
+
+        def advance(share: float, _what: str) -> None:
+            nonlocal done
+            bar.update(int(share * 100) - done)
+            done = int(share * 100)
+
+        result = generate_scale_portfolio(engine, count, measurements=measurements, progress=advance)
+    typer.echo(
+        f"Generated {result.use_cases:,} use cases, {result.kpis:,} KPIs and {result.measurements:,} measurements "
+        f"in {db.describe(settings.effective_database_url)}."
+    )
 
 
 if __name__ == "__main__":
