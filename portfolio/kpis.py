@@ -11,7 +11,9 @@ The rule, as the app documents it:
   elapsed share less a tolerance, **at risk** when short of that.
 A KPI without a target cannot be achieved or on track: it is at risk until someone sets one."""
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from portfolio.models.enums import Direction, KpiStatus
 
@@ -52,6 +54,21 @@ def kpi_status(
         return KpiStatus.on_track if progress >= 0.5 else KpiStatus.at_risk
     elapsed = min(max((today - baseline_on).days / (target_on - baseline_on).days, 0.0), 1.0)
     return KpiStatus.on_track if progress >= elapsed - ON_TRACK_TOLERANCE else KpiStatus.at_risk
+
+
+STATUS_INPUTS = ("direction", "baseline", "baseline_on", "target", "target_on", "latest_value", "latest_on")
+
+
+def status_of(kpi: Any, today: date) -> KpiStatus:
+    """The status of a KPI as of `today`, from its kept fields: a Kpi row, a query row or a mapping.
+
+    Statuses depend on the date, so they are computed whenever they are read, never stored."""
+    read = kpi.__getitem__ if isinstance(kpi, Mapping) else lambda name: getattr(kpi, name)
+    # A value missing in a pandas frame arrives as NaN/NaT (never equal to itself): it means "none".
+    fields = {
+        name: None if (value := read(name)) is None or value != value else value for name in STATUS_INPUTS
+    }
+    return kpi_status(**fields, today=today)
 
 
 # Units with a natural range; a value outside it is a typing mistake, not a result.

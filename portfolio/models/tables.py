@@ -16,7 +16,6 @@ from portfolio.models.enums import (
     Gate,
     GateOutcome,
     KpiKind,
-    KpiStatus,
     LessonCategory,
     LessonOutcome,
     PilotDecision,
@@ -339,18 +338,17 @@ class Kpi(Timestamped, table=True):
     target_on: date | None = Field(default=None)
     method: str = Field(default="", max_length=LONG)
     reporter_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
-    # The latest measurement and the status it gives, kept in the same transaction as any change to the
-    # KPI's measurements, so portfolio-wide views never scan the measurement history.
+    # The latest measurement, kept in the same transaction as any change to the KPI's measurements, so
+    # portfolio-wide views never scan the measurement history. The status is not kept: it depends on
+    # today's date, so portfolio.kpis.status_of computes it from these whenever it is read.
     latest_value: float | None = Field(default=None)
     latest_on: date | None = Field(default=None)
-    status: str = Field(default=KpiStatus.no_recent_data, max_length=20, index=True)
 
     __table_args__ = (
         UniqueConstraint("use_case_id", "name", name="uq_kpi_use_case_name"),
         not_blank("name"),
         one_of("kind", KpiKind.values()),
         one_of("direction", Direction.values()),
-        one_of("status", KpiStatus.values()),
     )
 
 

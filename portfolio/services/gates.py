@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from portfolio import checklist, lifecycle
 from portfolio.errors import InvalidInput, NotFound, RuleViolation
+from portfolio.kpis import status_of
 from portfolio.models import (
     ChecklistItem,
     Gate,
@@ -147,7 +148,9 @@ def replace_checklist(session: Session, actor: Actor, gate: Gate | str, rows: li
 # --- facts and preview --------------------------------------------------------------------------------------
 
 
-def gate_facts(session: Session, use_case: UseCase) -> checklist.GateFacts:
+def gate_facts(session: Session, use_case: UseCase, *, today: date | None = None) -> checklist.GateFacts:
+    """What the checklist reads about a use case; KPI statuses as of `today` (default: now)."""
+    today = today or utc_now().date()
     kpis = session.exec(select(Kpi).where(Kpi.use_case_id == use_case.id)).all()
     charter = session.exec(select(PilotCharter.id).where(PilotCharter.use_case_id == use_case.id)).first()
     return checklist.GateFacts(
@@ -164,7 +167,11 @@ def gate_facts(session: Session, use_case: UseCase) -> checklist.GateFacts:
         charter_recorded=charter is not None,
         kpis=tuple(
             checklist.KpiFacts(
-                k.kind, k.baseline is not None, k.target is not None, int(k.latest_on is not None), k.status
+                k.kind,
+                k.baseline is not None,
+                k.target is not None,
+                int(k.latest_on is not None),
+                status_of(k, today).value,
             )
             for k in kpis
         ),
@@ -262,7 +269,7 @@ def record_gate_decision(session: Session, actor: Actor, key: str, **fields: Any
         session.add(PilotCharter(use_case_id=use_case.id, **charter.model_dump()))
         session.flush()
     results = checklist.evaluate(
-        checklist_items(session, gate), gate_facts(session, use_case), data.confirmed
+        checklist_items(session, gate), gate_facts(session, use_case, today=data.decided_on), data.confirmed
     )
     overrides = {k: v.strip() for k, v in data.overrides.items() if v and v.strip()}
     if go:

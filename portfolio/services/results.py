@@ -1,5 +1,5 @@
-"""KPIs and their measurements. Each KPI row keeps its latest measurement and status, updated in the same
-transaction as any change to its measurements."""
+"""KPIs and their measurements. Each KPI row keeps its latest measurement, updated in the same transaction as
+any change to its measurements; its status is computed from that when read (portfolio.kpis.status_of)."""
 
 from datetime import date
 from typing import Any
@@ -13,7 +13,6 @@ from portfolio.kpis import (
     DEFAULT_HOURLY_RATE,
     HOURS_PER_MONTH,
     MONEY_PER_MONTH,
-    kpi_status,
     monthly_value,
     net_value_first_year,
     unit_problem,
@@ -86,8 +85,8 @@ def define_kpi(session: Session, actor: Actor, key: str, **fields: Any) -> Kpi:
     return kpi
 
 
-def refresh_kpi(session: Session, kpi: Kpi, today: date | None = None) -> None:
-    """Recompute the kept latest value and status from the stored measurements."""
+def refresh_kpi(session: Session, kpi: Kpi) -> None:
+    """Recompute the kept latest value and date from the stored measurements."""
     latest = session.exec(
         select(Measurement.measured_on, Measurement.value)
         .where(Measurement.kpi_id == kpi.id)
@@ -95,16 +94,6 @@ def refresh_kpi(session: Session, kpi: Kpi, today: date | None = None) -> None:
         .limit(1)
     ).first()
     kpi.latest_on, kpi.latest_value = (latest.measured_on, latest.value) if latest else (None, None)
-    kpi.status = kpi_status(
-        direction=kpi.direction,
-        baseline=kpi.baseline,
-        baseline_on=kpi.baseline_on,
-        target=kpi.target,
-        target_on=kpi.target_on,
-        latest_value=kpi.latest_value,
-        latest_on=kpi.latest_on,
-        today=today or utc_now().date(),
-    )
     session.add(kpi)
 
 

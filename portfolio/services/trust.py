@@ -1,11 +1,12 @@
 """Trust across the portfolio: every customer-facing use case with its trust KPIs, the gaps, and the trends."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlmodel import Session, col, select
 
+from portfolio.kpis import status_of
 from portfolio.lifecycle import ACTIVE
 from portfolio.models import Kpi, KpiKind, KpiStatus, Measurement, UseCase, utc_now
 
@@ -49,8 +50,11 @@ OVERVIEW_COLUMNS = [
 ]
 
 
-def trust_overview(session: Session, filters: TrustFilter = TrustFilter()) -> pd.DataFrame:
-    """One row per active customer-facing use case; those with gaps first."""
+def trust_overview(
+    session: Session, filters: TrustFilter = TrustFilter(), *, today: date | None = None
+) -> pd.DataFrame:
+    """One row per active customer-facing use case, KPI statuses as of `today` (default: now); gaps first."""
+    today = today or utc_now().date()
     cases = _cases(session, filters)
     kpis: dict[int, list[Kpi]] = {}
     for kpi in session.exec(
@@ -67,7 +71,7 @@ def trust_overview(session: Session, filters: TrustFilter = TrustFilter()) -> pd
             gaps.append("Customers not told about the AI")
         if not case.human_path:
             gaps.append("No path to a person")
-        statuses = [KpiStatus(k.status) for k in own]
+        statuses = [status_of(k, today) for k in own]
         worst = min(statuses, key=STATUS_SEVERITY.index).value if statuses else None
         rows.append(
             {
@@ -78,7 +82,7 @@ def trust_overview(session: Session, filters: TrustFilter = TrustFilter()) -> pd
                 "team": case.team,
                 "trust_kpis": len(own),
                 "worst_status": worst,
-                "statuses": "; ".join(f"{k.name}: {KpiStatus(k.status).label}" for k in own),
+                "statuses": "; ".join(f"{k.name}: {s.label}" for k, s in zip(own, statuses, strict=True)),
                 "ai_disclosure": case.ai_disclosure,
                 "human_path": case.human_path,
                 "gaps": gaps,

@@ -1,7 +1,7 @@
 """Use cases: propose, edit, move between stages; and the reads the portfolio pages show."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from portfolio import lifecycle
 from portfolio.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from portfolio.kpis import status_of
 from portfolio.models import (
     AiActTier,
     AiKind,
@@ -389,9 +390,10 @@ class UseCaseDetail:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def use_case_detail(session: Session, key: str) -> UseCaseDetail:
-    """Everything recorded about one use case, as plain values."""
+def use_case_detail(session: Session, key: str, *, today: date | None = None) -> UseCaseDetail:
+    """Everything recorded about one use case, as plain values; KPI statuses as of `today` (default: now)."""
     use_case = get_use_case(session, key)
+    today = today or utc_now().date()
     names = dict(session.exec(select(Person.id, Person.name)).all())
     people = {
         "owner": names.get(use_case.owner_id),
@@ -427,7 +429,7 @@ def use_case_detail(session: Session, key: str) -> UseCaseDetail:
     ]
     kpis = pd.DataFrame(
         [
-            as_record(k) | {"reporter": names.get(k.reporter_id)}
+            as_record(k) | {"reporter": names.get(k.reporter_id), "status": status_of(k, today).value}
             for k in session.exec(
                 select(Kpi).where(Kpi.use_case_id == use_case.id).order_by(Kpi.kind, Kpi.name)
             ).all()

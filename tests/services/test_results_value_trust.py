@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from portfolio import db
 from portfolio.errors import Conflict, InvalidInput, NotAllowed
 from portfolio.kpi_catalogue import STARTER_PACKS, TRUST_CATALOGUE, templates_for
+from portfolio.kpis import status_of
 from portfolio.models import AuditEvent, Kpi, Measurement, Sector, utc_now
 from portfolio.services import people, results, trust, use_cases
 from tests.conftest import counts
@@ -101,7 +102,7 @@ def test_a_correction_keeps_the_original_in_the_audit_trail(engine, admin):
             session, admin, measurement.id, expected_version=1, value=8.6, reason="Survey tool double-counted"
         )
     with Session(engine) as session:
-        assert session.get(Kpi, kpi_id).status == "achieved"
+        assert status_of(session.get(Kpi, kpi_id), TODAY) == "achieved"
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "measurement.corrected")).one()
         assert event.before["value"] == 7.0 and event.after["value"] == 8.6
         assert event.after["reason"] == "Survey tool double-counted"
