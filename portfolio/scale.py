@@ -345,7 +345,7 @@ class ScaleBuilder:
         rows["use_case"].append(
             {
                 "id": use_case_id,
-                "key": f"UC-{number:05d}",
+                "key": f"UC-{number:04d}",
                 "title": f"{case['title']} ({site})",
                 "problem": case["problem"],
                 "audience": case.get("audience", "customers"),
