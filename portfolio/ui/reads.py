@@ -1,7 +1,10 @@
-"""Cached reads for the pages. Each is keyed by the database URL and the portfolio revision, so any write in
-any process makes the next rerun read fresh data; ttl and max_entries bound the memory the cache holds."""
+"""Cached reads for the pages. Each query has a cache of its own, keyed by the database URL, the portfolio
+revision and the query's arguments, so any write in any process makes the next rerun read fresh data without
+anyone clearing a cache; ttl and max_entries bound the memory each cache holds, and one busy query (a use case
+page opened for many use cases) cannot push every other query's results out."""
 
 from collections.abc import Callable
+from threading import Lock
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -11,17 +14,32 @@ from portfolio.ui import context
 
 T = TypeVar("T")
 
+# Entries per query: enough for the revisions and arguments (use cases, filters) that several people use at
+# once; a stale revision's entries age out by ttl.
+MAX_ENTRIES = 48
+TTL_SECONDS = 600
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _cached(
-    url: str, revision: int, query_name: str, _query: Callable[..., Any], args: tuple[Any, ...]
-) -> Any:
-    # query_name keys the cache; the function itself is not hashable, hence the underscore.
-    with Session(context.engine()) as session:
-        return _query(session, *args)
+_caches: dict[str, Callable[..., Any]] = {}
+_caches_lock = Lock()
+
+
+def _cache_for(name: str, query: Callable[..., Any]) -> Callable[..., Any]:
+    with _caches_lock:
+        cached = _caches.get(name)
+        if cached is None:
+
+            def run(url: str, revision: int, args: tuple[Any, ...]) -> Any:
+                with Session(context.engine()) as session:
+                    return query(session, *args)
+
+            run.__qualname__ = run.__name__ = f"read_{name.replace('.', '_')}"
+            run.__module__ = __name__
+            cached = st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)(run)
+            _caches[name] = cached
+        return cached
 
 
 def read(query: Callable[..., T], *args: Any) -> T:
-    """`query(session, *args)`, through the cache."""
+    """`query(session, *args)`, through that query's cache."""
     name = f"{query.__module__}.{query.__qualname__}"
-    return _cached(context.settings().effective_database_url, context.revision(), name, query, args)
+    return _cache_for(name, query)(context.settings().effective_database_url, context.revision(), args)
