@@ -46,7 +46,7 @@ for column, stage in zip(columns, ACTIVE, strict=True):
             with st.container(border=True, key=f"card_{card.key}"):
                 st.markdown(f"**{card.key}** {card.title}")
                 st.caption(
-                    f"{card.team} · {card.owner} · {card.days_in_stage} days"
+                    f"{card.team} · {card.owner or 'no accountable owner'} · {card.days_in_stage} days"
                     + (f" · {card.extensions} extension(s)" if card.extensions else "")
                 )
                 for flag in card.flags:

@@ -46,6 +46,12 @@ metrics[3].metric(
     "candidates for 'pilot purgatory'.",
 )
 metrics[4].metric("Closed", summary.closed, help="Retired, rejected or stopped.")
+if summary.without_owner:
+    st.warning(
+        f"{summary.without_owner} active use case(s) have no accountable owner: a governance gap to close. "
+        "The Gaps column shows what each use case still lacks.",
+        icon=":material/person_off:",
+    )
 
 value = read(results.value_table)
 value = value[value["key"].isin(table["key"]) & value["active"]]  # what is running now
@@ -74,6 +80,7 @@ shown = table.assign(
     sector=table["sector"].map(lambda v: label(Sector, v)),
     ai_act_tier=table["ai_act_tier"].map(lambda v: label(AiActTier, v, "Not classified")),
     quadrant=table["quadrant"].map(lambda v: label(Quadrant, v, "Not scored")),
+    owner=table["owner"].fillna("None named"),
 )
 selection = st.dataframe(
     shown,
@@ -95,6 +102,7 @@ selection = st.dataframe(
         "ai_act_tier",
         "days_in_stage",
         "reviewers",
+        "gaps",
     ],
     column_config={
         "key": st.column_config.TextColumn("Key", width="small", pinned=True),
@@ -124,6 +132,10 @@ selection = st.dataframe(
         "quadrant": st.column_config.TextColumn("Quadrant"),
         "ai_act_tier": st.column_config.TextColumn("EU AI Act tier"),
         "reviewers": st.column_config.NumberColumn("Reviewers", format="%d"),
+        "gaps": st.column_config.TextColumn(
+            "Gaps",
+            help="What the use case still lacks: an owner, a tier, scores, KPIs, a description or a team.",
+        ),
     },
 )
 st.caption(f"{len(table)} use cases. Select a row to open it.")

@@ -38,6 +38,7 @@ from portfolio.ui.format import (
 )
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
+from portfolio.ui.text import plain
 
 require_shell()
 
@@ -82,6 +83,11 @@ with badges:
 
 for flag in read(pipeline.flags_for, chosen):
     st.warning(flag, icon=":material/flag:")
+if detail.gaps:
+    st.warning(
+        "Gaps to close: " + "; ".join(detail.gaps) + ".",
+        icon=":material/report:",
+    )
 
 tabs = st.tabs(["Overview", "Scores", "KPIs and results", "Decisions and history", "Lessons", "Audit trail"])
 
@@ -116,7 +122,7 @@ with tabs[0]:
     with right:
         st.markdown("#### Accountability")
         facts = {
-            "Accountable owner": detail.people["owner"] or "—",
+            "Accountable owner": plain(detail.people["owner"]) or "**None named: a governance gap to close**",
             "Sponsor": detail.people["sponsor"] or "—",
             "Monitoring owner": detail.people["monitoring_owner"] or "Not named yet",
             "Team": uc["team"],
@@ -129,12 +135,22 @@ with tabs[0]:
             "Customers told they meet AI": yes_no(uc["ai_disclosure"]),
             "Path to a human": yes_no(uc["human_path"]),
             "In this stage since": day(uc["stage_entered_at"]),
-            "Source": ("Entered by hand" if uc["source"] == "manual" else uc["source"])
-            + (f" ({uc['source_file']}, row {uc['source_row']})" if uc["source_file"] else ""),
+            "Source": ("Entered by hand" if uc["source"] == "manual" else "Imported")
+            + (f" from {plain(uc['source_file'])}, row {uc['source_row']}" if uc["source_file"] else ""),
+            **({"Id in the source": plain(uc["external_id"])} if uc["external_id"] else {}),
+            **({"Started on": day(uc["started_on"])} if uc["started_on"] else {}),
             "Record version": str(uc["version"]),
         }
         st.markdown("\n".join(f"- **{name}:** {value}" for name, value in facts.items()))
 
+    if uc["extra"]:
+        st.markdown("#### Other attributes")
+        st.caption("Columns of the imported file that have no field of their own, kept as they were.")
+        st.dataframe(
+            pd.DataFrame({"Attribute": list(uc["extra"]), "Value": [str(v) for v in uc["extra"].values()]}),
+            hide_index=True,
+            width="stretch",
+        )
     if Role.contributor in context.current_actor().roles:
         with st.expander("Edit these facts", icon=":material/edit:"):
             edit_use_case_form(uc)

@@ -134,5 +134,10 @@ def _generate(engine: Any, settings: Settings, count: int, measurements: int | N
     )
 
 
+from portfolio import cli_imports  # noqa: E402 (the commands need `app` defined above)
+
+app.command("import")(cli_imports.import_command)
+
+
 if __name__ == "__main__":
     app()

@@ -123,7 +123,8 @@ class UseCase(Timestamped, table=True):
     team: str = Field(max_length=SHORT, index=True)
     business_unit: str = Field(default="", max_length=SHORT)
     sector: str = Field(max_length=20, index=True)
-    owner_id: int = Field(foreign_key="person.id", ondelete="RESTRICT", index=True)
+    # None only for an imported use case whose file named no known person: a governance gap shown as such.
+    owner_id: int | None = Field(default=None, foreign_key="person.id", ondelete="RESTRICT", index=True)
     sponsor_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     ai_kind: str = Field(max_length=20)
     customer_facing: bool = Field(default=False)
@@ -145,6 +146,12 @@ class UseCase(Timestamped, table=True):
     source_file: str | None = Field(default=None, max_length=500)
     source_row: int | None = Field(default=None)
     extra: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    # Imports: the id the source register gives it, when this is a first start date, and the identity
+    # (a hash of organisation, unit and id, or title and content) that a re-import matches on.
+    external_id: str | None = Field(default=None, max_length=SHORT)
+    started_on: date | None = Field(default=None)
+    import_key: str | None = Field(default=None, max_length=64, unique=True)
+    publish: bool = Field(default=False)
     # Kept up to date by the assessment service in the same transaction as each assessment, so the
     # portfolio views read them without aggregating assessment history.
     impact_score: float | None = Field(default=None)
@@ -155,9 +162,8 @@ class UseCase(Timestamped, table=True):
     running_cost_per_month: float | None = Field(default=None)
 
     __table_args__ = (
+        # Problem and team may be blank on an imported row (incomplete is not invalid); forms require them.
         not_blank("title"),
-        not_blank("problem"),
-        not_blank("team"),
         one_of("audience", Audience.values()),
         one_of("sector", Sector.values()),
         one_of("ai_kind", AiKind.values()),

@@ -103,7 +103,7 @@ def board(
     owner = aliased(Person)
     query = (
         select(UseCase, owner.name, PilotCharter.decision_on, PilotCharter.extensions, PilotCharter.paused)
-        .join(owner, owner.id == UseCase.owner_id)
+        .outerjoin(owner, owner.id == UseCase.owner_id)
         .join(PilotCharter, PilotCharter.use_case_id == UseCase.id, isouter=True)
     )
     for column, values in (

@@ -10,7 +10,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
-from portfolio import lifecycle
+from portfolio import completeness, lifecycle
 from portfolio.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from portfolio.kpis import status_of
 from portfolio.models import (
@@ -257,6 +257,7 @@ PORTFOLIO_COLUMNS = [
     "quadrant",
     "reviewers",
     "days_in_stage",
+    "gaps",
     "updated_at",
 ]
 
@@ -284,6 +285,7 @@ def portfolio_table(
     """One row per use case, filtered in SQL, with what the portfolio table shows."""
     impact_threshold, risk_threshold = quadrant_thresholds(session)
     owner = aliased(Person)
+    kpi_count = select(func.count(Kpi.id)).where(Kpi.use_case_id == UseCase.id).scalar_subquery()
     query = select(
         UseCase.key,
         UseCase.title,
@@ -300,7 +302,9 @@ def portfolio_table(
         UseCase.reviewer_count,
         UseCase.stage_entered_at,
         UseCase.updated_at,
-    ).join(owner, owner.id == UseCase.owner_id)
+        UseCase.problem,
+        kpi_count.label("kpi_count"),
+    ).outerjoin(owner, owner.id == UseCase.owner_id)
     if filters.search.strip():
         pattern = f"%{filters.search.strip().lower()}%"
         query = query.where(
@@ -341,6 +345,17 @@ def portfolio_table(
             else None,
             "reviewers": r.reviewer_count,
             "days_in_stage": (now - r.stage_entered_at).days,
+            "gaps": "; ".join(
+                completeness.gaps(
+                    owner_named=r.owner is not None,
+                    tier=r.ai_act_tier,
+                    reviewer_count=r.reviewer_count,
+                    kpi_count=r.kpi_count,
+                    problem=r.problem,
+                    team=r.team,
+                )
+            )
+            or None,
             "updated_at": r.updated_at,
         }
         for r in rows
@@ -355,6 +370,7 @@ class PortfolioSummary:
     scaling_or_live: int
     stuck_pilots: int
     closed: int
+    without_owner: int = 0
 
 
 def summarise(table: pd.DataFrame, pilot_limit_days: int) -> PortfolioSummary:
@@ -367,6 +383,7 @@ def summarise(table: pd.DataFrame, pilot_limit_days: int) -> PortfolioSummary:
         scaling_or_live=int(stage.isin([Stage.scale_up, Stage.production]).sum()),
         stuck_pilots=int((pilots["days_in_stage"] > pilot_limit_days).sum()),
         closed=int(stage.isin(lifecycle.TERMINAL).sum()),
+        without_owner=int((table["owner"].isna() & stage.isin(lifecycle.ACTIVE)).sum()),
     )
 
 
@@ -388,6 +405,7 @@ class UseCaseDetail:
     lessons: list[dict[str, Any]]
     assessments: pd.DataFrame
     extra: dict[str, Any] = field(default_factory=dict)
+    gaps: list[str] = field(default_factory=list)
 
 
 def use_case_detail(session: Session, key: str, *, today: date | None = None) -> UseCaseDetail:
@@ -479,6 +497,14 @@ def use_case_detail(session: Session, key: str, *, today: date | None = None) ->
         kpis,
         lessons,
         assessments,
+        gaps=completeness.gaps(
+            owner_named=use_case.owner_id is not None,
+            tier=use_case.ai_act_tier,
+            reviewer_count=use_case.reviewer_count,
+            kpi_count=len(kpis),
+            problem=use_case.problem,
+            team=use_case.team,
+        ),
     )
 
 
