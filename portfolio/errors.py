@@ -25,6 +25,15 @@ class Conflict(PortfolioError):
     """Someone else changed the record first, or a unique value is taken."""
 
 
+class StaleEditError(Conflict):
+    """An edit made on an out-of-date copy: someone else saved first. The message says who changed what
+    and that nothing of this edit was saved; `changes` lists those changes, one readable line each."""
+
+    def __init__(self, message: str, changes: list[str] | None = None):
+        self.changes = changes or []
+        super().__init__(message)
+
+
 class RuleViolation(PortfolioError):
     """A domain rule forbids this (e.g. a prohibited-tier use case entering a pilot)."""
 

@@ -1,14 +1,17 @@
 """The append-only audit trail."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import String, cast
+from sqlmodel import Session, SQLModel, col, select
 
-from portfolio.models import AuditEvent
+from portfolio.errors import InvalidInput, StaleEditError
+from portfolio.models import AuditEvent, Kpi, Person, Stage, UseCase
 
 SKIPPED = {"created_at", "updated_at"}
 
@@ -52,15 +55,22 @@ def record_event(
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    context: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Append an event. With both `before` and `after`, only what changed is kept, so the trail reads as
+    "from → to"; `context` (what the change was about, e.g. which KPI) is kept on both sides whatever changed.
+    The actor's name is taken from their person record, not from the caller."""
     if before is not None and after is not None:
-        # Keep only what changed, so the trail reads as "from → to".
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)} - {"version"}
-        before = {k: before.get(k) for k in sorted(changed)}
+        before = {k: before[k] for k in sorted(changed) if k in before}
         after = {k: after.get(k) for k in sorted(changed)}
+    if context:
+        before = None if before is None else context | before
+        after = context | (after or {})
+    person = session.get(Person, actor.id) if actor.id is not None else None
     event = AuditEvent(
         actor_id=actor.id,
-        actor_name=actor.name,
+        actor_name=person.name if person is not None else actor.name,
         action=action,
         entity=entity,
         entity_id=str(entity_id),
@@ -77,38 +87,68 @@ ACTION_LABELS = {
     "use_case.stage_changed": "Stage changed",
     "assessment.recorded": "Scored",
     "gate_decision.recorded": "Gate decision",
+    "pilot_review.recorded": "Pilot review",
     "kpi.defined": "KPI defined",
     "measurements.logged": "Results logged",
+    "measurement.corrected": "Result corrected",
     "lesson.recorded": "Lesson recorded",
     "person.created": "Person added",
     "person.roles_changed": "Roles changed",
     "scoring_model.created": "Scoring model created",
+    "setting.changed": "Setting changed",
+    "checklist.changed": "Checklist changed",
 }
-SUMMARY_FIELDS = ("title", "name", "stage", "outcome", "gate", "reason", "impact", "risk", "count", "kpi")
+SUMMARY_FIELDS = (
+    "title",
+    "name",
+    "kpi",
+    "stage",
+    "outcome",
+    "gate",
+    "reason",
+    "impact",
+    "risk",
+    "count",
+    "values",
+)
 
 
 def _short(value: Any) -> str:
-    text = str(value)
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "value" in v for v in value):
+        value = ", ".join(f"{v.get('measured_on')}: {_short(v['value'])}" for v in value)
+    text = format(value, ".15g") if isinstance(value, float) else str(value)
     return text if len(text) <= 80 else text[:77] + "…"
 
 
 def describe_event(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
-    """A one-line account of an event: "field: old → new" for edits, the key facts for new records."""
-    if before and after:
+    """A one-line account of an event: "field: old → new" for what changed (with what it was about), the key
+    facts for new records."""
+    if before is not None and after:
         return "; ".join(
-            f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in after if k in before
+            f"{k}: {_short(before[k])} → {_short(v)}"
+            if k in before and before[k] != v
+            else f"{k}: {_short(v)}"
+            for k, v in after.items()
+            if k not in ("kpi_id", "measurement_id")
         )
     facts = after or {}
     return "; ".join(f"{k}: {_short(facts[k])}" for k in SUMMARY_FIELDS if facts.get(k) not in (None, ""))
 
 
 def audit_trail(session: Session, entity: str, entity_id: Any, limit: int = 500) -> pd.DataFrame:
-    """The newest events first, as people read them; the full before/after stays in the database."""
+    """The newest events first, as people read them; the full before/after stays in the database. A use
+    case's trail includes the events filed under its KPIs (results logged before they were filed under the
+    use case)."""
+    about = (AuditEvent.entity == entity) & (AuditEvent.entity_id == str(entity_id))
+    if entity == "use_case":
+        its_kpis = (
+            select(cast(Kpi.id, String))
+            .join(UseCase, UseCase.id == Kpi.use_case_id)
+            .where(UseCase.key == str(entity_id))
+        )
+        about = about | ((AuditEvent.entity == "kpi") & col(AuditEvent.entity_id).in_(its_kpis))
     rows = session.exec(
-        select(AuditEvent)
-        .where(AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
+        select(AuditEvent).where(about).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     ).all()
     return pd.DataFrame(
         [
@@ -121,4 +161,69 @@ def audit_trail(session: Session, entity: str, entity_id: Any, limit: int = 500)
             for e in rows
         ],
         columns=["When", "Who", "What", "Details"],
+    )
+
+
+# --- out-of-date edits --------------------------------------------------------------------------------------
+
+
+def _when(at: datetime) -> str:
+    return f"{at.day} {at:%B %Y} at {at:%H:%M} UTC"
+
+
+def _field_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _what(event: AuditEvent, labels: dict[str, str]) -> str:
+    after, before = event.after or {}, event.before or {}
+    if event.action == "use_case.stage_changed" and after.get("stage") in Stage.values():
+        return f"moved it to {Stage(after['stage']).label}"
+    if event.action == "assessment.recorded":
+        return "scored it"
+    if event.action == "measurement.corrected" and "value" in after:
+        return f"corrected the value from {_short(before.get('value'))} to {_short(after['value'])}"
+    changed = [k for k in after if k in before and before[k] != after[k]]
+    changed.sort(key=lambda k: list(labels).index(k) if k in labels else len(labels))  # in the form's order
+    fields = [labels.get(k, k.replace("_", " ")) for k in changed]
+    return f"changed {_field_list(fields)}" if fields else "changed it"
+
+
+def refuse_stale_edit(
+    session: Session,
+    *,
+    current_version: int,
+    expected_version: Any,
+    what: str,
+    entity: str,
+    entity_id: Any,
+    actions: tuple[str, ...],
+    labels: dict[str, str] | None = None,
+    concerns: Callable[[AuditEvent], bool] = lambda _event: True,
+) -> None:
+    """Raise StaleEditError when the record changed since the editor read it (its version moved on), saying
+    who changed what, from the audit trail. Every update service calls this: the version is not optional."""
+    if isinstance(expected_version, bool) or not isinstance(expected_version, int):
+        raise InvalidInput(
+            {"expected_version": "The version of the record you edited is missing; reload it and try again."}
+        )
+    if expected_version == current_version:
+        return
+    recent = session.exec(
+        select(AuditEvent)
+        .where(
+            AuditEvent.entity == entity,
+            AuditEvent.entity_id == str(entity_id),
+            AuditEvent.action.in_(actions),  # type: ignore[attr-defined]
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(50)
+    ).all()
+    recent = [e for e in recent if concerns(e)][: min(max(current_version - expected_version, 1), 5)]
+    changes = [f"{e.actor_name} {_what(e, labels or {})} ({_when(e.at)})" for e in recent]
+    account = f": {'; '.join(changes)}" if changes else ""
+    raise StaleEditError(
+        f"{what} was changed by someone else while you were editing{account}. "
+        "Your change was not saved: compare it with the current record and save it again.",
+        changes,
     )

@@ -20,7 +20,7 @@ from portfolio.kpis import (
 from portfolio.lifecycle import ACTIVE
 from portfolio.models import Direction, Kpi, KpiKind, Measurement, Role, Setting, UseCase, utc_now
 from portfolio.models.tables import LONG, SHORT
-from portfolio.services.audit import Actor, as_record, record_event
+from portfolio.services.audit import Actor, as_record, record_event, refuse_stale_edit
 from portfolio.services.people import get_person, require_role
 from portfolio.services.use_cases import get_use_case
 from portfolio.validation import Input, validate
@@ -128,11 +128,16 @@ def check_measurements(
 def log_measurements(
     session: Session, actor: Actor, kpi_id: int, rows: list[dict[str, Any]]
 ) -> list[Measurement]:
-    """Store measurements for one KPI, all or none: any refused row refuses the whole batch."""
+    """Store measurements for one KPI, all or none: any refused row refuses the whole batch. The audit event
+    (filed under the use case, so its trail shows it) records every date and value."""
     require_role(session, actor, Role.contributor, "log results")
     kpi = get_kpi(session, kpi_id)
+    if not isinstance(rows, list | tuple):
+        raise InvalidInput({"rows": "Give the results as a list of rows, each with a date and a value."})
+    if not rows:
+        return []  # nothing to store, so nothing to record
     existing = set(session.exec(select(Measurement.measured_on).where(Measurement.kpi_id == kpi.id)).all())
-    good, refused = check_measurements(kpi, rows, existing)
+    good, refused = check_measurements(kpi, list(rows), existing)
     if refused:
         raise InvalidInput({f"row {n}": f"Row {n}: {why}" for n, why in refused.items()})
     measurements = [Measurement(kpi_id=kpi.id, logged_by_id=actor.id, **item.model_dump()) for item in good]
@@ -144,15 +149,20 @@ def log_measurements(
         session,
         actor,
         "measurements.logged",
-        "kpi",
-        kpi.id,
+        "use_case",
+        _key_of(session, kpi),
         after={
             "kpi": kpi.name,
-            "count": len(good),
-            "dates": [good[0].measured_on, good[-1].measured_on] if good else [],
+            "kpi_id": kpi.id,
+            "count": len(measurements),
+            "values": [{"measured_on": m.measured_on, "value": m.value} for m in measurements],
         },
     )
     return measurements
+
+
+def _key_of(session: Session, kpi: Kpi) -> str:
+    return session.exec(select(UseCase.key).where(UseCase.id == kpi.use_case_id)).one()
 
 
 def measurements_for_use_case(session: Session, key: str) -> pd.DataFrame:
@@ -228,24 +238,30 @@ class CorrectionInput(Input):
 
 
 def correct_measurement(
-    session: Session, actor: Actor, measurement_id: int, *, expected_version: int | None = None, **fields: Any
+    session: Session, actor: Actor, measurement_id: int, *, expected_version: int, **fields: Any
 ) -> Measurement:
-    """Change a stored value; the original stays in the audit trail with the reason."""
+    """Change a stored value. `expected_version` is the version the editor saw (required: a correction made
+    on an out-of-date page is refused). The audit event keeps the value before and after, and the reason."""
     require_role(session, actor, Role.contributor, "correct results")
-    measurement = session.get(Measurement, measurement_id)
+    measurement = session.get(Measurement, measurement_id) if _is_id(measurement_id) else None
     if measurement is None:
         raise NotFound("That measurement no longer exists.")
-    if expected_version is not None and measurement.version != expected_version:
-        from portfolio.errors import Conflict
-
-        raise Conflict(
-            "Someone corrected this measurement while you were editing it. Reload to see their change."
-        )
-    data = validate(CorrectionInput, fields)
     kpi = get_kpi(session, measurement.kpi_id)
+    key = _key_of(session, kpi)
+    refuse_stale_edit(
+        session,
+        current_version=measurement.version,
+        expected_version=expected_version,
+        what=f"The {kpi.name} result of {measurement.measured_on.isoformat()}",
+        entity="use_case",
+        entity_id=key,
+        actions=("measurement.corrected",),
+        concerns=lambda event: (event.after or {}).get("measurement_id") == measurement.id,
+    )
+    data = validate(CorrectionInput, fields)
     if problem := unit_problem(kpi.unit, data.value):
         raise InvalidInput({"value": f"Value: {problem}."})
-    before = as_record(measurement)
+    before = {"value": measurement.value, "note": measurement.note}
     measurement.value = data.value
     measurement.note = data.note or measurement.note
     session.add(measurement)
@@ -255,12 +271,22 @@ def correct_measurement(
         session,
         actor,
         "measurement.corrected",
-        "kpi",
-        kpi.id,
+        "use_case",
+        key,
         before=before,
-        after=as_record(measurement) | {"reason": data.reason},
+        after={"value": measurement.value, "note": measurement.note, "reason": data.reason},
+        context={
+            "kpi": kpi.name,
+            "kpi_id": kpi.id,
+            "measurement_id": measurement.id,
+            "measured_on": measurement.measured_on,
+        },
     )
     return measurement
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
 def kpi_choices(session: Session, key: str) -> list[tuple[int, str, str]]:

@@ -32,7 +32,7 @@ from portfolio.models import (
 )
 from portfolio.models.tables import LONG, SHORT
 from portfolio.scoring import quadrant
-from portfolio.services.audit import Actor, as_record, record_event
+from portfolio.services.audit import Actor, as_record, record_event, refuse_stale_edit
 from portfolio.services.people import get_person, require_role
 from portfolio.validation import Input, validate
 
@@ -132,16 +132,28 @@ def propose_use_case(
     return use_case
 
 
+# What changes a use case's row (and so its version), for saying what changed under an out-of-date edit.
+ROW_CHANGES = ("use_case.updated", "use_case.stage_changed", "assessment.recorded")
+FIELD_LABELS = {name: info.title or name for name, info in UseCaseInput.model_fields.items()}
+
+
 def update_use_case(
-    session: Session, actor: Actor, key: str, *, expected_version: int | None = None, **changes: Any
+    session: Session, actor: Actor, key: str, *, expected_version: int, **changes: Any
 ) -> UseCase:
-    """Change a use case's recorded facts (not its stage). `expected_version` is the version the editor saw."""
+    """Change a use case's recorded facts (not its stage). `expected_version` is the version the editor saw:
+    required, so an edit made on an out-of-date page is refused with what changed meanwhile."""
     require_role(session, actor, Role.contributor, "edit use cases")
     use_case = get_use_case(session, key)
-    if expected_version is not None and use_case.version != expected_version:
-        raise Conflict(
-            f"{use_case.key} was changed by someone else while you were editing. Reload it to see their change."
-        )
+    refuse_stale_edit(
+        session,
+        current_version=use_case.version,
+        expected_version=expected_version,
+        what=use_case.key,
+        entity="use_case",
+        entity_id=use_case.key,
+        actions=ROW_CHANGES,
+        labels=FIELD_LABELS,
+    )
     unknown = set(changes) - EDITABLE
     if unknown:
         raise InvalidInput({name: f"{name} cannot be edited here." for name in sorted(unknown)})

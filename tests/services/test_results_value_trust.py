@@ -113,7 +113,7 @@ def test_a_correction_keeps_the_original_in_the_audit_trail(engine, admin):
         ({"value": 8, "reason": ""}, "Reason for the correction is required"),
     ):
         with pytest.raises(InvalidInput, match=message), db.unit_of_work(engine) as session:
-            results.correct_measurement(session, admin, measurement.id, **bad)
+            results.correct_measurement(session, admin, measurement.id, expected_version=2, **bad)
 
 
 def test_value_and_cost_add_up_per_use_case(engine, admin):
@@ -143,7 +143,7 @@ def test_value_and_cost_add_up_per_use_case(engine, admin):
         pytest.raises(InvalidInput, match="at least 0"),
         db.unit_of_work(engine) as session,
     ):
-        use_cases.update_use_case(session, admin, key, one_off_cost=-5)
+        use_cases.update_use_case(session, admin, key, expected_version=1, one_off_cost=-5)
     with pytest.raises(InvalidInput, match="hourly rate"), db.unit_of_work(engine) as session:
         results.set_hourly_rate(session, admin, 0)
 

@@ -94,9 +94,9 @@ def test_editing_checks_the_version_the_editor_saw(engine, admin):
 def test_editing_validates_like_proposing(engine, admin):
     key = propose(engine, admin)
     with pytest.raises(InvalidInput, match="Title is required"), db.unit_of_work(engine) as session:
-        use_cases.update_use_case(session, admin, key, title="  ")
+        use_cases.update_use_case(session, admin, key, expected_version=1, title="  ")
     with pytest.raises(InvalidInput, match="cannot be edited"), db.unit_of_work(engine) as session:
-        use_cases.update_use_case(session, admin, key, stage="production")
+        use_cases.update_use_case(session, admin, key, expected_version=1, stage="production")
 
 
 @pytest.mark.parametrize(
