@@ -9,6 +9,7 @@ from portfolio.ui.filters import filter_bar
 from portfolio.ui.format import label
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
+from portfolio.ui.text import plain
 
 require_shell()
 
@@ -73,18 +74,45 @@ st.dataframe(
     },
 )
 
-st.subheader("Trust KPIs over the last twelve months")
-trends = read(trust.trust_trends, filters)
-if trends.empty:
-    st.caption("No trust results logged in the last twelve months.")
-else:
-    series = list(trends.groupby("kpi_id", sort=False))
-    for start in range(0, len(series), 3):
+TRENDS_PER_PAGE = 9
+
+
+@st.fragment
+def trends_panel() -> None:
+    """A page of trust KPI trends, weakest status first; paging reruns only this panel."""
+    st.subheader("Trust KPIs over the last twelve months")
+    listed = read(trust.trust_kpis, filters)
+    if listed.empty:
+        st.caption("No trust or fairness KPI is defined for these use cases yet.")
+        return
+    pages = max(1, -(-len(listed) // TRENDS_PER_PAGE))
+    page_number = 1
+    if pages > 1:
+        page_number = st.number_input(
+            f"Page (of {pages:,}), weakest status first",
+            min_value=1,
+            max_value=pages,
+            value=1,
+            step=1,
+            key=f"trust_trends_page_{filters.sectors}_{filters.teams}",
+        )
+    shown = listed.iloc[(page_number - 1) * TRENDS_PER_PAGE : page_number * TRENDS_PER_PAGE]
+    st.caption(
+        f"Trust KPIs {(page_number - 1) * TRENDS_PER_PAGE + 1:,}–{(page_number - 1) * TRENDS_PER_PAGE + len(shown):,}"
+        f" of {len(listed):,}: monthly means."
+    )
+    trends = read(trust.trust_trends, filters, 12, tuple(int(i) for i in shown["kpi_id"]))
+    series = {kpi_id: points for kpi_id, points in trends.groupby("kpi_id", sort=False)}
+    for start in range(0, len(shown), 3):
         row = st.columns(3)
-        for column, (_kpi_id, points) in zip(row, series[start : start + 3], strict=False):
-            first = points.iloc[0]
+        for column, kpi in zip(row, shown.iloc[start : start + 3].itertuples(), strict=False):
             with column, st.container(border=True):
-                st.markdown(f"**{first['key']}** · {first['kpi']}")
+                st.markdown(f"**{plain(kpi.key)}** · {plain(kpi.kpi)}")
+                points = series.get(kpi.kpi_id)
+                if points is None:
+                    st.caption("No results logged in the last twelve months.")
+                    continue
+                first = points.iloc[0]
                 st.altair_chart(
                     charts.kpi_trend(
                         points.rename(columns={"month": "measured_on"}).assign(note="monthly mean"),
@@ -96,3 +124,6 @@ else:
                     ),
                     height=220,
                 )
+
+
+trends_panel()

@@ -101,8 +101,25 @@ def board(
     limits = stage_limits(session)
     impact_threshold, risk_threshold = quadrant_thresholds(session)
     owner = aliased(Person)
+    # Plain columns, not ORM objects: building ten thousand entities costs far more than the query.
     query = (
-        select(UseCase, owner.name, PilotCharter.decision_on, PilotCharter.extensions, PilotCharter.paused)
+        select(
+            UseCase.key,
+            UseCase.title,
+            UseCase.stage,
+            UseCase.team,
+            UseCase.sector,
+            UseCase.ai_act_tier,
+            UseCase.impact_score,
+            UseCase.risk_score,
+            UseCase.reviewer_count,
+            UseCase.stage_entered_at,
+            UseCase.version,
+            owner.name,
+            PilotCharter.decision_on,
+            PilotCharter.extensions,
+            PilotCharter.paused,
+        )
         .outerjoin(owner, owner.id == UseCase.owner_id)
         .join(PilotCharter, PilotCharter.use_case_id == UseCase.id, isouter=True)
     )
@@ -114,22 +131,34 @@ def board(
         if values:
             query = query.where(col(column).in_(values))
     records = []
-    for use_case, owner_name, decision_on, extensions, paused in session.exec(query).all():
-        scored = use_case.impact_score is not None
-        place = (
-            quadrant(use_case.impact_score, use_case.risk_score, impact_threshold, risk_threshold).value
-            if scored
-            else None
-        )
+    for (
+        key,
+        title,
+        stage,
+        team,
+        sector,
+        tier,
+        impact,
+        risk,
+        reviewers,
+        entered_at,
+        version,
+        owner_name,
+        decision_on,
+        extensions,
+        paused,
+    ) in session.exec(query).all():
+        scored = impact is not None
+        place = quadrant(impact, risk, impact_threshold, risk_threshold).value if scored else None
         if filters.quadrants and place not in filters.quadrants:
             continue
-        days = (today - use_case.stage_entered_at.date()).days
-        in_pilot = use_case.stage == Stage.pilot
-        limit = limits.get(Stage(use_case.stage))
+        days = (today - entered_at.date()).days
+        in_pilot = stage == Stage.pilot
+        limit = limits.get(Stage(stage))
         decision_overdue = in_pilot and decision_on is not None and decision_on < today
         over_limit = limit is not None and days > limit
         flags = lifecycle.stage_flags(
-            use_case.stage,
+            stage,
             days,
             limits,
             decision_on=decision_on if in_pilot else None,
@@ -138,17 +167,17 @@ def board(
         )
         records.append(
             {
-                "key": use_case.key,
-                "title": use_case.title,
-                "stage": use_case.stage,
+                "key": key,
+                "title": title,
+                "stage": stage,
                 "owner": owner_name,
-                "team": use_case.team,
-                "sector": use_case.sector,
-                "ai_act_tier": use_case.ai_act_tier,
-                "impact": use_case.impact_score,
-                "risk": use_case.risk_score,
+                "team": team,
+                "sector": sector,
+                "ai_act_tier": tier,
+                "impact": impact,
+                "risk": risk,
                 "quadrant": place,
-                "reviewers": use_case.reviewer_count,
+                "reviewers": reviewers,
                 "days_in_stage": days,
                 "limit": limit,
                 "decision_on": decision_on if in_pilot else None,
@@ -158,8 +187,8 @@ def board(
                 "over_limit": over_limit,
                 "flags": flags,
                 "flagged": decision_overdue or over_limit,
-                "actions": lifecycle.next_actions(use_case.stage, scored=scored),
-                "version": use_case.version,
+                "actions": lifecycle.next_actions(stage, scored=scored),
+                "version": version,
             }
         )
     frame = pd.DataFrame(records, columns=BOARD_COLUMNS)

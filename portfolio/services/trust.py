@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from portfolio.kpis import status_of
+from portfolio.kpis import STATUS_INPUTS, status_of
 from portfolio.lifecycle import ACTIVE
 from portfolio.models import Kpi, KpiKind, KpiStatus, Measurement, UseCase, utc_now
+from portfolio.sql_functions import month_of
 
 TRUST_KINDS = (KpiKind.trust, KpiKind.fairness)
 STATUS_SEVERITY = [
@@ -26,13 +27,44 @@ class TrustFilter:
     teams: tuple[str, ...] = ()
 
 
-def _cases(session: Session, filters: TrustFilter) -> list:
-    query = select(UseCase).where(UseCase.customer_facing, col(UseCase.stage).in_(ACTIVE))
+def _filtered(query, filters: TrustFilter):
+    """Active customer-facing use cases in the chosen sectors and teams."""
+    query = query.where(UseCase.customer_facing, col(UseCase.stage).in_(ACTIVE))
     if filters.sectors:
         query = query.where(col(UseCase.sector).in_(filters.sectors))
     if filters.teams:
         query = query.where(col(UseCase.team).in_(filters.teams))
-    return list(session.exec(query.order_by(UseCase.key)).all())
+    return query
+
+
+def _cases(session: Session, filters: TrustFilter) -> list:
+    # Plain columns, not ORM objects: thousands of entities cost far more than the query.
+    query = select(
+        UseCase.id,
+        UseCase.key,
+        UseCase.title,
+        UseCase.stage,
+        UseCase.sector,
+        UseCase.team,
+        UseCase.ai_disclosure,
+        UseCase.human_path,
+    )
+    return list(session.exec(_filtered(query, filters).order_by(UseCase.key)).all())
+
+
+def _trust_kpis(session: Session, filters: TrustFilter) -> list:
+    query = select(
+        Kpi.id,
+        Kpi.use_case_id,
+        UseCase.key,
+        Kpi.name,
+        Kpi.kind,
+        Kpi.unit,
+        *(getattr(Kpi, name) for name in STATUS_INPUTS),
+    ).join(UseCase, UseCase.id == Kpi.use_case_id)
+    return list(
+        session.exec(_filtered(query, filters).where(col(Kpi.kind).in_(TRUST_KINDS)).order_by(Kpi.id))
+    )
 
 
 OVERVIEW_COLUMNS = [
@@ -56,10 +88,8 @@ def trust_overview(
     """One row per active customer-facing use case, KPI statuses as of `today` (default: now); gaps first."""
     today = today or utc_now().date()
     cases = _cases(session, filters)
-    kpis: dict[int, list[Kpi]] = {}
-    for kpi in session.exec(
-        select(Kpi).where(col(Kpi.use_case_id).in_([c.id for c in cases]), col(Kpi.kind).in_(TRUST_KINDS))
-    ).all():
+    kpis: dict[int, list] = {}
+    for kpi in _trust_kpis(session, filters):
         kpis.setdefault(kpi.use_case_id, []).append(kpi)
     rows = []
     for case in cases:
@@ -98,53 +128,60 @@ def trust_overview(
 
 
 TREND_COLUMNS = ["kpi_id", "key", "kpi", "unit", "direction", "baseline", "target", "month", "value"]
+TRUST_KPI_COLUMNS = ["kpi_id", "key", "kpi", "status"]
 
 
-def trust_trends(session: Session, filters: TrustFilter = TrustFilter(), months: int = 12) -> pd.DataFrame:
-    """Monthly mean of every trust and fairness KPI of the filtered use cases over the last `months` months:
-    aggregated before charting, so a chart holds a dozen points per KPI."""
-    cases = {c.id: c.key for c in _cases(session, filters)}
+def trust_kpis(
+    session: Session, filters: TrustFilter = TrustFilter(), *, today: date | None = None
+) -> pd.DataFrame:
+    """Every trust and fairness KPI of the filtered use cases with its status as of `today`, weakest first:
+    the order in which the page shows their trends, a page at a time."""
+    today = today or utc_now().date()
+    rows = [
+        {"kpi_id": k.id, "key": k.key, "kpi": k.name, "status": status_of(k, today).value}
+        for k in _trust_kpis(session, filters)
+    ]
+    frame = pd.DataFrame(rows, columns=TRUST_KPI_COLUMNS)
+    severity = frame["status"].map(lambda s: STATUS_SEVERITY.index(KpiStatus(s)))
+    return (
+        frame.assign(_severity=severity)
+        .sort_values(["_severity", "key", "kpi_id"])
+        .drop(columns="_severity")
+        .reset_index(drop=True)
+    )
+
+
+def trust_trends(
+    session: Session,
+    filters: TrustFilter = TrustFilter(),
+    months: int = 12,
+    kpi_ids: tuple[int, ...] | None = None,
+) -> pd.DataFrame:
+    """Monthly mean of the trust and fairness KPIs of the filtered use cases (or only `kpi_ids`) over the last
+    `months` months, averaged in the database, so a chart holds a dozen points per KPI."""
     since = utc_now().date() - timedelta(days=31 * months)
-    rows = session.exec(
+    month = month_of(Measurement.measured_on).label("month")
+    query = (
         select(
             Kpi.id,
-            Kpi.use_case_id,
+            UseCase.key,
             Kpi.name,
             Kpi.unit,
             Kpi.direction,
             Kpi.baseline,
             Kpi.target,
-            Measurement.measured_on,
-            Measurement.value,
+            month,
+            func.avg(Measurement.value),
         )
+        .join(UseCase, UseCase.id == Kpi.use_case_id)
         .join(Measurement, Measurement.kpi_id == Kpi.id)
-        .where(
-            col(Kpi.use_case_id).in_(list(cases)),
-            col(Kpi.kind).in_(TRUST_KINDS),
-            Measurement.measured_on >= since,
-        )
-    ).all()
-    if not rows:
-        return pd.DataFrame(columns=TREND_COLUMNS)
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "kpi_id",
-            "use_case_id",
-            "kpi",
-            "unit",
-            "direction",
-            "baseline",
-            "target",
-            "measured_on",
-            "value",
-        ],
+        .where(col(Kpi.kind).in_(TRUST_KINDS), Measurement.measured_on >= since)
+        .group_by(Kpi.id, UseCase.key, Kpi.name, Kpi.unit, Kpi.direction, Kpi.baseline, Kpi.target, month)
+        .order_by(Kpi.id, month)
     )
-    frame["key"] = frame["use_case_id"].map(cases)
-    frame["month"] = pd.to_datetime(frame["measured_on"]).dt.to_period("M").dt.to_timestamp()
-    grouped = frame.groupby(
-        ["kpi_id", "key", "kpi", "unit", "direction", "baseline", "target", "month"],
-        as_index=False,
-        dropna=False,
-    )["value"].mean()
-    return grouped[TREND_COLUMNS]
+    if kpi_ids is not None:
+        query = query.where(col(Kpi.id).in_(kpi_ids))
+    rows = session.exec(_filtered(query, filters)).all()
+    frame = pd.DataFrame(rows, columns=TREND_COLUMNS)
+    frame["month"] = pd.to_datetime(frame["month"] + "-01")
+    return frame

@@ -1,0 +1,86 @@
+"""The read side on a generated portfolio: what the pages show matches plain SQL written here."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from portfolio.kpis import kpi_status
+from portfolio.models import utc_now
+from portfolio.scale import generate_scale_portfolio
+from portfolio.services import pipeline, trust
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def scaled(engine, admin):
+    generate_scale_portfolio(engine, 150, measurements=8_000, today=TODAY)
+    return engine
+
+
+def _rows(engine, sql: str, **params) -> list:
+    with engine.connect() as connection:
+        return list(connection.execute(text(sql), params))
+
+
+def test_board_lists_every_use_case_with_its_stage(scaled) -> None:
+    with Session(scaled) as session:
+        board = pipeline.board(session, today=TODAY)
+    expected = dict(_rows(scaled, "SELECT key, stage FROM use_case"))
+    assert dict(zip(board["key"], board["stage"], strict=True)) == expected
+
+
+def test_trust_kpis_and_their_statuses_match_plain_sql(scaled) -> None:
+    with Session(scaled) as session:
+        listed = trust.trust_kpis(session, today=TODAY)
+    rows = _rows(
+        scaled,
+        """SELECT k.id, k.direction, k.baseline, k.baseline_on, k.target, k.target_on, k.latest_value, k.latest_on
+           FROM kpi k JOIN use_case u ON u.id = k.use_case_id
+           WHERE k.kind IN ('trust', 'fairness') AND u.customer_facing
+             AND u.stage IN ('proposed', 'assessed', 'pilot', 'scale_up', 'production')""",
+    )
+    assert len(rows) > 20
+
+    def as_date(value):
+        return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+    expected = {
+        r[0]: kpi_status(
+            direction=r[1],
+            baseline=r[2],
+            baseline_on=as_date(r[3]),
+            target=r[4],
+            target_on=as_date(r[5]),
+            latest_value=r[6],
+            latest_on=as_date(r[7]),
+            today=TODAY,
+        ).value
+        for r in rows
+    }
+    assert dict(zip(listed["kpi_id"], listed["status"], strict=True)) == expected
+    severity = ["off_track", "at_risk", "no_recent_data", "on_track", "achieved"]
+    ranks = [severity.index(s) for s in listed["status"]]
+    assert ranks == sorted(ranks)
+
+
+def test_trends_are_monthly_means_of_the_chosen_kpis(scaled) -> None:
+    with Session(scaled) as session:
+        listed = trust.trust_kpis(session, today=TODAY)
+        chosen = tuple(int(i) for i in listed["kpi_id"][:5])
+        trends = trust.trust_trends(session, kpi_ids=chosen)
+    assert set(trends["kpi_id"]) <= set(chosen)
+    since = (utc_now().date() - timedelta(days=31 * 12)).isoformat()  # the trends' window
+    sums: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for kpi_id, measured_on, value in _rows(
+        scaled,
+        f"SELECT kpi_id, measured_on, value FROM measurement WHERE kpi_id IN ({', '.join(map(str, chosen))})",
+    ):
+        if str(measured_on)[:10] >= since:
+            sums[(kpi_id, str(measured_on)[:7])].append(value)
+    for row in trends.itertuples():
+        values = sums[(row.kpi_id, f"{row.month:%Y-%m}")]
+        assert row.value == pytest.approx(sum(values) / len(values))
