@@ -37,12 +37,22 @@ actor = context.current_actor()
 may_decide = Role.approver in actor.roles
 may_assess = Role.contributor in actor.roles
 
+CARDS_PER_PAGE = 8  # per stage; flagged cards come first, so what needs a decision is always on the first
+
+
+def show_more(stage: Stage) -> None:
+    st.session_state[f"board_shown_{stage}"] = st.session_state.get(
+        f"board_shown_{stage}", CARDS_PER_PAGE
+    ) + (CARDS_PER_PAGE)
+
+
 columns = st.columns(len(ACTIVE), gap="small")
 for column, stage in zip(columns, ACTIVE, strict=True):
     cards = active[active["stage"] == stage]
+    shown = st.session_state.get(f"board_shown_{stage}", CARDS_PER_PAGE)
     with column:
-        st.markdown(f"**{stage.label}** · {len(cards)}")
-        for card in cards.itertuples():
+        st.markdown(f"**{stage.label}** · {len(cards):,}")
+        for card in cards.head(shown).itertuples():
             with st.container(border=True, key=f"card_{card.key}"):
                 st.markdown(f"**{card.key}** {card.title}")
                 st.caption(
@@ -72,6 +82,15 @@ for column, stage in zip(columns, ACTIVE, strict=True):
                     query_params={"uc": card.key},
                     icon=":material/open_in_new:",
                 )
+        if len(cards) > shown:
+            st.caption(f"{shown:,} of {len(cards):,} shown.")
+            st.button(
+                f"Show {min(CARDS_PER_PAGE, len(cards) - shown)} more",
+                key=f"board_more_{stage}",
+                on_click=show_more,
+                args=(stage,),
+                width="stretch",
+            )
 
 closed = board[board["stage"].isin(TERMINAL)]
 with st.expander(f"Closed: {len(closed)} (retired, rejected, stopped)"):
