@@ -141,7 +141,7 @@ class MoveCount:
 class PurgatoryItem:
     key: str
     title: str
-    owner: str
+    owner: str | None
     team: str
     days_in_pilot: int
     limit_days: int
@@ -740,7 +740,8 @@ GOVERNANCE = {
     ),
     "no_owner": (
         "No active accountable owner",
-        "The accountable owner has left (is no longer an active person): name a new one.",
+        "No accountable owner is named (often an imported use case), or the owner has left (is no longer an "
+        "active person): name one.",
     ),
     "single_reviewer": (
         "Scored by a single reviewer",
@@ -766,7 +767,8 @@ def _governance(session: Session, scope: q.Scope, build: _Builder) -> list[Gover
         if tier == AiActTier.high and stage in running and not _dpia_recorded(checklists.get(key, [])):
             found["high_risk_without_dpia"].append(GapItem(key, title, stage, "No DPIA recorded at a gate"))
         if not owner_active:
-            found["no_owner"].append(GapItem(key, title, stage, f"{owner} is no longer active"))
+            detail = f"{owner} is no longer active" if owner else "No owner named"
+            found["no_owner"].append(GapItem(key, title, stage, detail))
         if reviewers == 1:
             found["single_reviewer"].append(GapItem(key, title, stage, "1 reviewer"))
     return [

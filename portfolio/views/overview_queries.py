@@ -150,7 +150,7 @@ def stints_since(
 class PilotRow:
     key: str
     title: str
-    owner: str
+    owner: str | None
     team: str
     entered: datetime
     decision_on: date | None
@@ -175,7 +175,7 @@ def pilots_needing_decision(session: Session, scope: Scope, today: date, limit_d
             PilotCharter.extensions,
             PilotCharter.paused,
         )
-        .join(owner, owner.id == UseCase.owner_id)
+        .outerjoin(owner, owner.id == UseCase.owner_id)
         .join(PilotCharter, PilotCharter.use_case_id == UseCase.id, isouter=True)
         .where(
             UseCase.stage == Stage.pilot,
@@ -375,7 +375,8 @@ def governance_candidates(
     session: Session, scope: Scope
 ) -> list[tuple[str, str, str, str | None, bool, int, str]]:
     """(key, title, stage, tier, owner active, reviewers, owner name) of active use cases that may have a
-    governance gap: high-risk or prohibited, owner no longer active, or a single reviewer."""
+    governance gap: high-risk or prohibited, no owner or one no longer active, or a single reviewer. Owner
+    active and name are None when no owner is named."""
     owner = aliased(Person)
     query = scope.where(
         select(
@@ -387,11 +388,12 @@ def governance_candidates(
             UseCase.reviewer_count,
             owner.name,
         )
-        .join(owner, owner.id == UseCase.owner_id)
+        .outerjoin(owner, owner.id == UseCase.owner_id)
         .where(
             col(UseCase.stage).in_(ACTIVE),
             or_(
                 col(UseCase.ai_act_tier).in_(["high", "prohibited"]),
+                col(UseCase.owner_id).is_(None),  # imported without an accountable person
                 ~col(owner.is_active),
                 UseCase.reviewer_count == 1,
             ),

@@ -12,9 +12,10 @@ from portfolio import db
 from portfolio.cli import app
 from portfolio.errors import InvalidInput, NotAllowed
 from portfolio.imports.reading import MAX_BYTES, ImportFileError, read_table
-from portfolio.models import AuditEvent, GateDecision, Person, StageChange, UseCase
+from portfolio.models import AuditEvent, GateDecision, Person, StageChange, UseCase, utc_now
 from portfolio.services import people, pipeline, use_cases
 from portfolio.services.imports import ImportOptions, preview_import, run_import
+from portfolio.views.overview import OverviewFilter, overview
 from tests.conftest import counts
 
 # The real registers live beside the repository (../shared/data); a checkout elsewhere (a git worktree) can
@@ -81,8 +82,11 @@ def test_an_inventory_imports_with_honest_history_gaps_and_extra_attributes(engi
         detail = use_cases.use_case_detail(session, chat.key)
         assert detail.people["owner"] is None and "No accountable owner" in detail.gaps
         assert detail.use_case["extra"] == {"Notes": "first"}
-        # The production gate shows the missing owner as a gap, not as a pass.
         assert set(pipeline.board(session)["key"]) == {chat.key, fraud.key, route.key}
+        # The overview calls the missing owners out as a governance gap.
+        governance = {g.key: g for g in overview(session, OverviewFilter(), today=utc_now().date()).governance}
+        assert sorted(i.key for i in governance["no_owner"].items) == [chat.key, route.key]
+        assert governance["no_owner"].items[0].detail == "No owner named"
 
 
 def test_a_dry_run_writes_nothing_and_counts_add_up(engine, admin):
