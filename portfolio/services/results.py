@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 from pydantic import Field, model_validator
+from sqlalchemy import true
 from sqlmodel import Session, col, select
 
 from portfolio.errors import InvalidInput, NotFound
@@ -349,10 +350,11 @@ VALUE_COLUMNS = [
 ]
 
 
-def value_table(session: Session) -> pd.DataFrame:
-    """Value per month (from money and hours KPIs' latest values), costs and first-year net value per use case.
-    Reads the kept latest values on the KPI rows, never the measurement history."""
+def value_table(session: Session, keys: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Value per month (from money and hours KPIs' latest values), costs and first-year net value per use case
+    (all, or those with the given keys). Reads the kept latest values on the KPI rows, never the history."""
     rate = hourly_rate(session)
+    chosen = col(UseCase.key).in_(keys) if keys is not None else true()
     cases = session.exec(
         select(
             UseCase.id,
@@ -363,13 +365,13 @@ def value_table(session: Session) -> pd.DataFrame:
             UseCase.team,
             UseCase.running_cost_per_month,
             UseCase.one_off_cost,
-        )
+        ).where(chosen)
     ).all()
     by_case: dict[int, list[tuple[str, float | None]]] = {}
     for use_case_id, unit, latest in session.exec(
-        select(Kpi.use_case_id, Kpi.unit, Kpi.latest_value).where(
-            col(Kpi.unit).in_([MONEY_PER_MONTH, HOURS_PER_MONTH]), Kpi.kind == KpiKind.business
-        )
+        select(Kpi.use_case_id, Kpi.unit, Kpi.latest_value)
+        .join(UseCase, UseCase.id == Kpi.use_case_id)
+        .where(col(Kpi.unit).in_([MONEY_PER_MONTH, HOURS_PER_MONTH]), Kpi.kind == KpiKind.business, chosen)
     ).all():
         by_case.setdefault(use_case_id, []).append((unit, latest))
     rows = []
@@ -393,5 +395,7 @@ def value_table(session: Session) -> pd.DataFrame:
 
 
 def value_of(session: Session, key: str) -> dict[str, Any]:
-    table = value_table(session)
-    return table[table["key"] == key].iloc[0].to_dict()
+    table = value_table(session, (key,))
+    if table.empty:
+        raise NotFound(f"There is no use case {key}.")
+    return table.iloc[0].to_dict()
