@@ -13,6 +13,8 @@ from portfolio.ui.shell import require_shell
 
 require_shell()
 
+MAX_POINTS = 1_500
+
 st.title("Impact and risk")
 st.caption(
     "Every scored use case by its reviewers' mean impact and risk. Select a point to open the use case."
@@ -30,7 +32,14 @@ with chart_col:
     if points.empty:
         st.info("No scored use case matches these filters.", icon=":material/filter_alt_off:")
     else:
-        shown = points.assign(
+        # Aggregate before charting: beyond a few thousand marks a scatter is unreadable and slow to draw.
+        shown = points.nlargest(MAX_POINTS, "priority") if len(points) > MAX_POINTS else points
+        if len(shown) < len(points):
+            st.caption(
+                f"Showing the {len(shown):,} highest-priority of {len(points):,} scored use cases; narrow the "
+                "filters to see the others. The quadrant counts below include them all."
+            )
+        shown = shown.assign(
             stage_label=points["stage"].map(lambda v: Stage(v).label),
             quadrant_label=points["quadrant"].map(lambda v: Quadrant(v).label),
             tier_label=points["ai_act_tier"].map(lambda v: label(AiActTier, v, "Not classified")),
