@@ -63,16 +63,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a fresh database, loading the demo on first start as a new user's would."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'portfolio.db'}"
-    else:
-        url = _postgres_database("e2e")
+def launch_app(url: str, log_path: Path, **env: str) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free loopback port against `url`; returns the process and its address.
+    Fails the test with the app's log when it does not start."""
     port = free_port()
-    log = open(tmp_path_factory.mktemp("e2e-log") / "streamlit.log", "w+")  # noqa: SIM115 (closed below)
-    env = os.environ | {"PORTFOLIO_DATABASE_URL": url, "PORTFOLIO_DEMO_ON_FIRST_START": "true"}
+    log = open(log_path, "w+")  # noqa: SIM115 (closed by stop_app)
+    environment = os.environ | {"PORTFOLIO_DATABASE_URL": url, "PORTFOLIO_DEMO_ON_FIRST_START": "true"} | env
     process = subprocess.Popen(
         [
             sys.executable,
@@ -90,10 +86,11 @@ def server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
             "false",
         ],
         cwd=ROOT,
-        env=env,
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    process.log = log  # type: ignore[attr-defined]
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -108,13 +105,28 @@ def server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
     if process.poll() is not None:
         log.seek(0)
         pytest.fail(f"The app did not start:\n{log.read()[-3000:]}")
-    yield f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def stop_app(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(10)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
+    process.log.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a fresh database, loading the demo on first start as a new user's would."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'portfolio.db'}"
+    else:
+        url = _postgres_database("e2e")
+    process, address = launch_app(url, tmp_path_factory.mktemp("e2e-log") / "streamlit.log")
+    yield address
+    stop_app(process)
     if backend == "postgresql" and TEST_POSTGRES_URL:
         _drop_postgres_database(url)
 
