@@ -37,7 +37,7 @@ actor = context.current_actor()
 may_decide = Role.approver in actor.roles
 may_assess = Role.contributor in actor.roles
 
-CARDS_PER_PAGE = 8  # per stage; flagged cards come first, so what needs a decision is always on the first
+CARDS_PER_PAGE = 12  # per stage; flagged cards come first, so what needs a decision is always on the first
 
 
 def show_more(stage: Stage) -> None:

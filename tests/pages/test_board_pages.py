@@ -111,15 +111,15 @@ def test_a_large_board_shows_a_page_of_cards_per_stage_and_more_on_request(
 ):
     from portfolio.scale import generate_scale_portfolio
 
-    generate_scale_portfolio(engine, 80, measurements=500)
+    generate_scale_portfolio(engine, 120, measurements=500)
     at = app_for(database_url, "pages/board.py")
     assert not at.exception
     cards = [c for c in at.selectbox if c.key and c.key.startswith("act_")]
-    assert 0 < len(cards) <= 5 * 8
+    assert 0 < len(cards) <= 5 * 12
     proposed_total = int(
         next(m.value for m in at.markdown if m.value.startswith("**Proposed** ·")).split("·")[1]
     )
-    assert proposed_total > 8
-    assert f"8 of {proposed_total} shown." in texts(at)
+    assert proposed_total > 12
+    assert f"12 of {proposed_total} shown." in texts(at)
     at.button(key="board_more_proposed").click().run()
-    assert f"16 of {proposed_total} shown." in texts(at) or proposed_total <= 16
+    assert f"24 of {proposed_total} shown." in texts(at) or proposed_total <= 24
