@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-from portfolio.lifecycle import ACTIVE, TERMINAL
+from portfolio.lifecycle import ACTION_ROLE, ACTIVE, TERMINAL
 from portfolio.models import Role, Stage
-from portfolio.services import pipeline
+from portfolio.services import people, pipeline
 from portfolio.ui import context, decisions
 from portfolio.ui.filters import filter_bar
+from portfolio.ui.queues import waiting_list
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
+from portfolio.ui.text import plain
 
 require_shell()
 
@@ -34,8 +36,32 @@ metrics[2].metric("Pilots in purgatory", purgatory)
 metrics[3].metric("Closed", int(board["stage"].isin(TERMINAL).sum()))
 
 actor = context.current_actor()
-may_decide = Role.approver in actor.roles
-may_assess = Role.contributor in actor.roles
+with st.expander("Waiting for you", icon=":material/inbox:"):
+    waiting_list(actor)
+ROLE_NOUNS = {Role.approver: "an approver decides", Role.contributor: "a contributor's step"}
+missing_roles = [role for role in ROLE_NOUNS if role not in actor.roles]
+if missing_roles:
+    # Say once who can take the actions this person cannot, rather than leaving the cards silent.
+    who = []
+    for role in missing_roles:
+        names = read(people.names_with_role, role)
+        doing = (
+            "decide at gates, review pilots, stop, reject and retire"
+            if role == Role.approver
+            else "mark use cases as assessed"
+        )
+        who.append(
+            f"{'Approvers' if role == Role.approver else 'Contributors'} {doing}"
+            + (f": {plain(', '.join(names))}" if names else ": nobody holds the role yet")
+        )
+    st.info(
+        f"You are acting as {plain(actor.name)}, without the "
+        + " or ".join(f"{r.label.lower()}" for r in missing_roles)
+        + " role. "
+        + ". ".join(who)
+        + ". Ask one of them, or an administrator to grant you the role.",
+        icon=":material/lock:",
+    )
 
 CARDS_PER_PAGE = 12  # per stage; flagged cards come first, so what needs a decision is always on the first
 
@@ -61,11 +87,8 @@ for column, stage in zip(columns, ACTIVE, strict=True):
                 )
                 for flag in card.flags:
                     st.markdown(f":{'gray' if flag == 'Paused' else 'red'}[:material/flag: {flag}]")
-                allowed = [
-                    a
-                    for a in card.actions
-                    if (a == "assess" and may_assess) or (a != "assess" and may_decide)
-                ]
+                allowed = [a for a in card.actions if ACTION_ROLE[a] in actor.roles]
+                unavailable = [a for a in card.actions if ACTION_ROLE[a] not in actor.roles]
                 if allowed:
                     st.selectbox(
                         "Decide",
@@ -76,6 +99,11 @@ for column, stage in zip(columns, ACTIVE, strict=True):
                         on_change=decisions.choose,
                         args=(card.key, card.title, card.stage),
                     )
+                for role in sorted({ACTION_ROLE[a] for a in unavailable}):
+                    actions = ", ".join(
+                        decisions.ACTION_LABELS[a] for a in unavailable if ACTION_ROLE[a] == role
+                    )
+                    st.caption(f":material/lock: {actions}: {ROLE_NOUNS[role]}")
                 st.page_link(
                     "pages/use_case.py",
                     label="Open",

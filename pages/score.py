@@ -4,9 +4,10 @@ import streamlit as st
 
 from portfolio.models import Dimension
 from portfolio.scoring import DISAGREEMENT_SPREAD
-from portfolio.services import assessments, use_cases
+from portfolio.services import assessments, queues, use_cases
 from portfolio.ui import context
 from portfolio.ui.format import number
+from portfolio.ui.queues import to_score_list
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 
@@ -26,7 +27,18 @@ if not queue:
     st.stop()
 titles = {key: title for key, title, _version in queue}
 versions = {key: version for key, _title, version in queue}
-requested = st.query_params.get("uc")
+NEXT = "score_next"
+if NEXT in st.session_state:
+    # After saving, the next use case waiting for this reviewer opens (the selector starts afresh on it).
+    st.query_params["uc"] = st.session_state.pop(NEXT)
+    st.session_state.pop("score_uc", None)
+done = st.session_state.pop("score_done", None)
+if done:
+    st.success(done, icon=":material/check_circle:")
+mine = read(queues.not_scored_by, actor.id)
+with st.expander(f"Waiting for your scores: {len(mine)}", expanded=bool(mine), icon=":material/inbox:"):
+    to_score_list(actor, mine)
+requested = st.query_params.get("uc") or (mine[0].key if mine else None)
 keys = list(titles)
 chosen = st.selectbox(
     "Use case",
@@ -79,16 +91,21 @@ with st.form(f"score_{chosen}"):
                 st.caption(f"**1:** {criterion.anchor_low}  \n**5:** {criterion.anchor_high}")
                 cols = st.columns([2, 3])
                 scores[criterion.key] = cols[0].slider(
-                    criterion.name, 1, 5, score, key=f"s_{criterion.key}", label_visibility="collapsed"
+                    criterion.name,
+                    1,
+                    5,
+                    score,
+                    key=f"s_{chosen}_{criterion.key}",
+                    label_visibility="collapsed",
                 )
                 comments[criterion.key] = cols[1].text_input(
                     "Comment",
                     comment,
-                    key=f"c_{criterion.key}",
+                    key=f"c_{chosen}_{criterion.key}",
                     placeholder="Why this score?",
                     label_visibility="collapsed",
                 )
-    overall = st.text_area("Overall comment", key="overall", max_chars=5000)
+    overall = st.text_area("Overall comment", key=f"overall_{chosen}", max_chars=5000)
     submitted = st.form_submit_button("Save my scores", type="primary", icon=":material/save:")
 
 if submitted:
@@ -102,7 +119,12 @@ if submitted:
             comment=overall,
             expected_version=versions[chosen],
         ),
-        success=f"Scores saved for {chosen}.",
     )
     if saved:
+        following = [item.key for item in read(queues.not_scored_by, actor.id) if item.key != chosen]
+        st.session_state["score_done"] = f"Scores saved for {chosen}." + (
+            f" Next waiting for you: {following[0]}." if following else " Nothing else is waiting for you."
+        )
+        if following:
+            st.session_state[NEXT] = following[0]
         st.rerun()

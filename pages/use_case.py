@@ -36,6 +36,7 @@ from portfolio.ui.format import (
     number,
     yes_no,
 )
+from portfolio.ui.queues import hold_notice
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
@@ -88,6 +89,7 @@ if detail.gaps:
         "Gaps to close: " + "; ".join(detail.gaps) + ".",
         icon=":material/report:",
     )
+hold_notice(chosen)
 
 tabs = st.tabs(["Overview", "Scores", "KPIs and results", "Decisions and history", "Lessons", "Audit trail"])
 

@@ -8,7 +8,7 @@ these are the defaults."""
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from portfolio.models.enums import AiActTier, Gate, KpiKind
+from portfolio.models.enums import AiActTier, Gate, KpiKind, Role
 
 MANUAL = "manual"
 MIN_REVIEWERS = 2
@@ -87,6 +87,44 @@ APPLIES: dict[str, tuple[str, Callable[[GateFacts], bool]]] = {
 
 
 @dataclass(frozen=True)
+class Remedy:
+    """How an unmet item gets met: who can do it, what to do, and where (a page of the app)."""
+
+    role: Role
+    todo: str
+    where: str  # "use_case", "kpis", "score", "results" or "gate" (this decision itself)
+
+
+REMEDIES: dict[str, Remedy] = {
+    "scored_by_two": Remedy(Role.reviewer, "A second reviewer scores it", "score"),
+    "owner_named": Remedy(Role.contributor, "Name the accountable owner in the use case's facts", "use_case"),
+    "tier_recorded": Remedy(
+        Role.contributor, "Record the EU AI Act tier and its reason in the use case's facts", "use_case"
+    ),
+    "kpi_baseline_target": Remedy(Role.contributor, "Add a KPI with a baseline and a target", "kpis"),
+    "trust_kpi": Remedy(Role.contributor, "Add a customer-trust KPI (satisfaction, hand-overs…)", "kpis"),
+    "ai_disclosure": Remedy(
+        Role.contributor, "Tell customers about the AI and record it in the use case's facts", "use_case"
+    ),
+    "human_path": Remedy(
+        Role.contributor, "Give customers a path to a person and record it in the facts", "use_case"
+    ),
+    "fairness_check": Remedy(Role.contributor, "Add a fairness KPI", "kpis"),
+    "pilot_charter": Remedy(Role.approver, "Fill in the pilot charter with a go", "gate"),
+    "results_compared": Remedy(Role.contributor, "Log results for every KPI with a target", "results"),
+    "monitoring_owner": Remedy(
+        Role.contributor, "Name a monitoring owner in the use case's facts", "use_case"
+    ),
+}
+CONFIRMED_BY_APPROVER = Remedy(Role.approver, "The approver confirms it once checked", "gate")
+
+
+def remedy(rule: str) -> Remedy:
+    """How to meet an item checked by `rule` (manual items are confirmed by the approver)."""
+    return REMEDIES.get(rule, CONFIRMED_BY_APPROVER)
+
+
+@dataclass(frozen=True)
 class ItemSpec:
     key: str
     label: str
@@ -138,9 +176,16 @@ class ItemResult:
     label: str
     automatic: bool
     met: bool
+    rule: str = MANUAL
 
     def as_record(self) -> dict[str, object]:
-        return {"key": self.key, "item": self.label, "automatic": self.automatic, "met": self.met}
+        return {
+            "key": self.key,
+            "item": self.label,
+            "automatic": self.automatic,
+            "met": self.met,
+            "rule": self.rule,
+        }
 
 
 def evaluate(
@@ -159,7 +204,7 @@ def evaluate(
         if item.rule == MANUAL:
             results.append(ItemResult(item.key, item.label, False, bool(confirmed.get(item.key))))
         else:
-            results.append(ItemResult(item.key, item.label, True, RULES[item.rule][1](facts)))
+            results.append(ItemResult(item.key, item.label, True, RULES[item.rule][1](facts), item.rule))
     return results
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from portfolio.errors import RuleViolation
-from portfolio.models.enums import AiActTier, Gate, Stage
+from portfolio.models.enums import AiActTier, Gate, Role, Stage
 
 
 class Requirement(StrEnum):
@@ -136,3 +136,14 @@ def next_actions(stage: Stage | str, *, scored: bool) -> list[str]:
         Stage.scale_up: ["gate", "stop"],
         Stage.production: ["retire", "stop"],
     }.get(Stage(stage), [])
+
+
+# Who may take each of the board's actions: marking as assessed is the team's step, the rest are decisions.
+ACTION_ROLE: dict[str, Role] = {
+    "assess": Role.contributor,
+    "reject": Role.approver,
+    "gate": Role.approver,
+    "review": Role.approver,
+    "stop": Role.approver,
+    "retire": Role.approver,
+}

@@ -229,6 +229,8 @@ class GateDecision(SQLModel, table=True):
     rationale: str = Field(max_length=LONG)
     checklist: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
     overrides: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
+    # A hold hands the unmet checklist items to a person (the accountable owner) to resolve.
+    assigned_to_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     recorded_at: datetime = timestamp_field()
 
     __table_args__ = (
@@ -349,6 +351,9 @@ class Kpi(Timestamped, table=True):
     # today's date, so portfolio.kpis.status_of computes it from these whenever it is read.
     latest_value: float | None = Field(default=None)
     latest_on: date | None = Field(default=None)
+    # A retired KPI keeps its history but no longer counts towards statuses, checklists or value.
+    retired_on: date | None = Field(default=None)
+    retired_reason: str = Field(default="", max_length=LONG)
 
     __table_args__ = (
         UniqueConstraint("use_case_id", "name", name="uq_kpi_use_case_name"),

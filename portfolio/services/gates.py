@@ -151,7 +151,9 @@ def replace_checklist(session: Session, actor: Actor, gate: Gate | str, rows: li
 def gate_facts(session: Session, use_case: UseCase, *, today: date | None = None) -> checklist.GateFacts:
     """What the checklist reads about a use case; KPI statuses as of `today` (default: now)."""
     today = today or utc_now().date()
-    kpis = session.exec(select(Kpi).where(Kpi.use_case_id == use_case.id)).all()
+    kpis = session.exec(
+        select(Kpi).where(Kpi.use_case_id == use_case.id, col(Kpi.retired_on).is_(None))
+    ).all()
     charter = session.exec(select(PilotCharter.id).where(PilotCharter.use_case_id == use_case.id)).first()
     return checklist.GateFacts(
         reviewers=use_case.reviewer_count,
@@ -178,19 +180,32 @@ def gate_facts(session: Session, use_case: UseCase, *, today: date | None = None
     )
 
 
+def owner_name(session: Session, key: str) -> str:
+    """The accountable owner's name: who a hold hands the missing items to."""
+    from portfolio.models import Person
+
+    person = session.get(Person, get_use_case(session, key).owner_id)
+    return person.name if person else "the accountable owner"
+
+
 def next_gate(stage: Stage | str) -> Gate | None:
     following = lifecycle.FORWARD.get(Stage(stage))
     return lifecycle.GATE_INTO.get(following) if following else None
 
 
 def preview_checklist(
-    session: Session, key: str, gate: Gate | str, confirmed: dict[str, bool] | None = None
+    session: Session,
+    key: str,
+    gate: Gate | str,
+    confirmed: dict[str, bool] | None = None,
+    charter: dict[str, Any] | None = None,
 ) -> list[checklist.ItemResult]:
-    """The checklist as it would be evaluated now (a charter about to be recorded counts as recorded)."""
+    """The checklist as it would be evaluated if the decision were recorded now: a pilot charter counts as
+    recorded when one is on file or `charter` (the draft being entered) is complete and valid."""
     use_case = get_use_case(session, key)
     facts = gate_facts(session, use_case)
-    if Gate(gate) == Gate.pilot:
-        facts = replace(facts, charter_recorded=True)
+    if Gate(gate) == Gate.pilot and charter is not None and not facts.charter_recorded:
+        facts = replace(facts, charter_recorded=not charter_problems(charter)[1])
     return checklist.evaluate(checklist_items(session, gate), facts, confirmed)
 
 
@@ -202,18 +217,31 @@ class CharterInput(Input):
     scope: str = Field(title="Scope (sites, channels or customers)", min_length=1, max_length=LONG)
     start_on: date = Field(title="Start date")
     planned_end_on: date = Field(title="Planned end date")
-    decision_on: date = Field(title="Decision date")
+    decision_on: date = Field(title="Pilot decision date")
     min_evidence: str = Field(
         title="Minimum evidence before the result counts", min_length=1, max_length=LONG
     )
 
-    @model_validator(mode="after")
-    def _dates(self) -> "CharterInput":
-        if self.planned_end_on <= self.start_on:
-            raise ValueError({"planned_end_on": "must come after the start date"})
-        if self.decision_on < self.planned_end_on:
-            raise ValueError({"decision_on": "cannot come before the planned end date"})
-        return self
+
+def _charter_date_problems(start: Any, end: Any, decide: Any) -> dict[str, str]:
+    problems = {}
+    if isinstance(start, date) and isinstance(end, date) and end <= start:
+        problems["planned_end_on"] = "Planned end date must come after the start date."
+    if isinstance(end, date) and isinstance(decide, date) and decide < end:
+        problems["decision_on"] = "Pilot decision date cannot come before the planned end date."
+    return problems
+
+
+def charter_problems(raw: dict[str, Any]) -> tuple[CharterInput | None, dict[str, str]]:
+    """The charter, or every problem with it at once (missing text and dates out of order together)."""
+    problems: dict[str, str] = {}
+    charter = None
+    try:
+        charter = validate(CharterInput, raw)
+    except InvalidInput as error:
+        problems |= error.problems
+    problems |= _charter_date_problems(raw.get("start_on"), raw.get("planned_end_on"), raw.get("decision_on"))
+    return (None if problems else charter), problems
 
 
 def charter_of(session: Session, use_case_id: int) -> PilotCharter | None:
@@ -227,7 +255,7 @@ class GateDecisionInput(Input):
     gate: Gate = Field(title="Gate")
     outcome: GateOutcome = Field(title="Decision")
     rationale: str = Field(title="Rationale", min_length=1, max_length=LONG)
-    decided_on: date = Field(title="Decision date")
+    decided_on: date = Field(title="Date of this decision")
     confirmed: dict[str, bool] = Field(default_factory=dict, title="Confirmed items")
     overrides: dict[str, str] = Field(default_factory=dict, title="Overrides")
     reject_on_no_go: bool = Field(default=False, title="Reject on no-go")
@@ -239,47 +267,75 @@ def _at(day: date) -> datetime | None:
     return None if day == utc_now().date() else datetime.combine(day, time(12), tzinfo=UTC)
 
 
+def _outcome(value: Any) -> GateOutcome | None:
+    try:
+        return GateOutcome(value)
+    except ValueError:
+        return None
+
+
 def record_gate_decision(session: Session, actor: Actor, key: str, **fields: Any) -> GateDecision:
     """Record a decision at the next gate. A go passes only when every checklist item is met or overridden
-    with a written reason, and moves the use case through; a no-go may reject it; a hold keeps it."""
+    with a written reason, and moves the use case through; a no-go may reject it; a hold keeps it where it is
+    and hands the unmet items to the accountable owner.
+
+    Every problem with the input is reported at once, each under the field it belongs to (`charter.<field>`
+    for the pilot charter, `override.<item key>` for a missing override), so a form can mark them all."""
     require_role(session, actor, Role.approver, "record gate decisions")
-    data = validate(GateDecisionInput, fields)
-    gate = Gate(data.gate)
-    if data.decided_on > utc_now().date():
-        raise InvalidInput({"decided_on": "Decision date cannot be in the future."})
+    problems: dict[str, str] = {}
+    try:
+        data: GateDecisionInput | None = validate(GateDecisionInput, fields)
+    except InvalidInput as error:
+        data, problems = None, dict(error.problems)
+    try:
+        gate = Gate(data.gate if data else fields.get("gate"))
+    except ValueError:
+        raise InvalidInput(problems) from None
+    outcome = GateOutcome(data.outcome) if data else _outcome(fields.get("outcome"))
+    decided_on = data.decided_on if data else fields.get("decided_on")
+    if isinstance(decided_on, date) and decided_on > utc_now().date():
+        problems["decided_on"] = "Date of this decision cannot be in the future."
     use_case = get_use_case(session, key)
     target = lifecycle.STAGE_AFTER_GATE[gate]
     lifecycle.plan_move(use_case.stage, target)  # refuses skipping, closed use cases, unknown stages
-    go = data.outcome == GateOutcome.go
+    go = outcome == GateOutcome.go
     if go and target == Stage.pilot and not lifecycle.may_enter_pilot(use_case.ai_act_tier):
         raise RuleViolation(
             f"{use_case.key} is classed as a prohibited practice under the EU AI Act and can never "
             "enter a pilot."
         )
+    charter = None
     if go and gate == Gate.pilot:
-        if not data.charter:
-            raise InvalidInput(
-                {"charter": "A pilot needs its charter: hypothesis, scope, dates and minimum evidence."}
+        raw_charter = fields.get("charter")
+        if not raw_charter:
+            problems["charter"] = "A pilot needs its charter: hypothesis, scope, dates and minimum evidence."
+        else:
+            charter, charter_faults = charter_problems(raw_charter)
+            problems |= {f"charter.{name}": message for name, message in charter_faults.items()}
+    facts = gate_facts(session, use_case, today=decided_on if isinstance(decided_on, date) else None)
+    if charter is not None:
+        facts = replace(facts, charter_recorded=True)
+    confirmed = data.confirmed if data else dict(fields.get("confirmed") or {})
+    results = checklist.evaluate(checklist_items(session, gate), facts, confirmed)
+    raw_overrides = (data.overrides if data else fields.get("overrides")) or {}
+    overrides = {k: v.strip() for k, v in raw_overrides.items() if isinstance(v, str) and v.strip()}
+    if go:
+        for item in checklist.missing_overrides(results, overrides):
+            if item.rule == "pilot_charter" and gate == Gate.pilot:
+                continue  # the charter's own fields say what is missing
+            problems[f"override.{item.key}"] = (
+                "Not met yet: write why a go is acceptable without it, or meet it first."
             )
-        charter = validate(CharterInput, data.charter)
+    if problems or data is None:
+        raise InvalidInput(problems)
+    if charter is not None:
         existing = charter_of(session, use_case.id)
         if existing is not None:
             session.delete(existing)
             session.flush()
         session.add(PilotCharter(use_case_id=use_case.id, **charter.model_dump()))
         session.flush()
-    results = checklist.evaluate(
-        checklist_items(session, gate), gate_facts(session, use_case, today=data.decided_on), data.confirmed
-    )
-    overrides = {k: v.strip() for k, v in data.overrides.items() if v and v.strip()}
-    if go:
-        missing = checklist.missing_overrides(results, overrides)
-        if missing:
-            raise RuleViolation(
-                "A go needs every checklist item met, or an override with a written reason for: "
-                + "; ".join(r.label for r in missing)
-                + "."
-            )
+    held = data.outcome == GateOutcome.hold and any(not r.met for r in results)
     decision = GateDecision(
         use_case_id=use_case.id,
         gate=gate,
@@ -292,7 +348,10 @@ def record_gate_decision(session: Session, actor: Actor, key: str, **fields: Any
             {"key": r.key, "item": r.label, "reason": overrides[r.key]}
             for r in results
             if not r.met and r.key in overrides
-        ],
+        ]
+        if go
+        else [],
+        assigned_to_id=use_case.owner_id if held else None,
     )
     session.add(decision)
     session.flush()

@@ -138,6 +138,18 @@ def ensure_local_person(session: Session, *, email: str, name: str) -> Actor:
     return actor_for(session, email)
 
 
+def names_with_role(session: Session, role: Role | str) -> list[str]:
+    """The active people holding `role`, by name: who to ask when an action needs that role."""
+    return list(
+        session.exec(
+            select(Person.name)
+            .join(PersonRole, PersonRole.person_id == Person.id)
+            .where(PersonRole.role == Role(role), Person.is_active)
+            .order_by(Person.name)
+        ).all()
+    )
+
+
 def people_table(session: Session) -> pd.DataFrame:
     rows = session.exec(
         select(Person.id, Person.name, Person.email, Person.team, Person.is_active).order_by(col(Person.name))

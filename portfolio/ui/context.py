@@ -95,6 +95,25 @@ def current_actor() -> Actor:
         return seed(session, config)
 
 
+def attempt_form(
+    action: Callable[[Session], T], *, success: str | None = None
+) -> tuple[T | None, dict[str, str]]:
+    """Like `attempt`, but problems with the input come back (field name → message) for the form to show
+    beside each field; other errors are shown here. Nothing is stored unless it all succeeds."""
+    try:
+        with db.unit_of_work(engine()) as session:
+            result = action(session)
+    except InvalidInput as error:
+        return None, dict(error.problems)
+    except PortfolioError as error:
+        st.error(str(error), icon=":material/block:")
+        return None, {}
+    st.cache_data.clear()
+    if success:
+        st.toast(success, icon=":material/check_circle:")
+    return result, {}
+
+
 def attempt(action: Callable[[Session], T], *, success: str | None = None) -> T | None:
     """Run a write in one transaction. A domain error is shown to the user and nothing is stored."""
     try:

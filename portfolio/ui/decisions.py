@@ -2,12 +2,16 @@
 reviews, stopping with a lesson, and the simple moves (assess, reject, retire)."""
 
 from datetime import timedelta
+from typing import Any
 
 import streamlit as st
 
-from portfolio.models import Gate, GateOutcome, LessonCategory, LessonOutcome, Stage, utc_now
-from portfolio.services import gates, lessons, use_cases
+from portfolio import checklist
+from portfolio.models import Gate, GateOutcome, LessonCategory, LessonOutcome, Role, Stage, utc_now
+from portfolio.services import gates, lessons, people, use_cases
 from portfolio.ui import context
+from portfolio.ui.problems import FieldProblems
+from portfolio.ui.text import plain
 
 ACTION_LABELS = {
     "assess": "Mark as assessed",
@@ -24,6 +28,42 @@ def _done(message: str) -> None:
     st.rerun()
 
 
+REMEDY_PAGES = {
+    "use_case": ("pages/use_case.py", "Open the use case's facts"),
+    "kpis": ("pages/use_case.py", "Open the use case's KPIs"),
+    "score": ("pages/score.py", "Open Score"),
+    "results": ("pages/results.py", "Open Log results"),
+}
+
+
+def remedy_line(result: checklist.ItemResult, key: str, who: dict[str, list[str]]) -> None:
+    """Under an unmet item: what would meet it, which role does that (and who holds it), with a link."""
+    fix = checklist.remedy(result.rule)
+    if fix.where == "gate":
+        return
+    names = who.get(fix.role, [])
+    holders = f" ({', '.join(plain(n) for n in names[:3])}{', …' if len(names) > 3 else ''})" if names else ""
+    role = fix.role.label.lower()
+    cols = st.columns([3, 1], vertical_alignment="center")
+    cols[0].caption(f"{fix.todo}: a{'n' if role[0] in 'aeiou' else ''} {role}'s step{holders}.")
+    page, link = REMEDY_PAGES[fix.where]
+    with cols[1]:
+        st.page_link(page, label=link, query_params={"uc": key}, icon=":material/arrow_forward:")
+
+
+def _charter_draft(key: str) -> dict[str, Any]:
+    today = utc_now().date()
+    defaults = {
+        "hypothesis": "",
+        "scope": "",
+        "start_on": today,
+        "planned_end_on": today + timedelta(days=120),
+        "decision_on": today + timedelta(days=135),
+        "min_evidence": "",
+    }
+    return {name: st.session_state.get(f"charter_{name}_{key}", value) for name, value in defaults.items()}
+
+
 @st.dialog("Gate decision", width="large")
 def gate_dialog(key: str, title: str, stage: str) -> None:
     actor = context.current_actor()
@@ -31,70 +71,133 @@ def gate_dialog(key: str, title: str, stage: str) -> None:
     if gate is None:
         st.error("This use case has no gate ahead of it.")
         return
-    st.markdown(f"**{key} · {title}**: {Stage(stage).label} → **{gate.label} gate**")
+    form = FieldProblems(f"gate_{key}_{gate.value}")
+    widget = {
+        "outcome": f"outcome_{key}",
+        "rationale": f"rationale_{key}",
+        "decided_on": f"decided_{key}",
+        **{f"charter.{name}": f"charter_{name}_{key}" for name in _charter_draft(key)},
+    }
+    st.markdown(f"**{plain(key)} · {plain(title)}**: {Stage(stage).label} → **{gate.label} gate**")
+    outcome = st.session_state.get(widget["outcome"])
+    go = outcome == GateOutcome.go
+    charter_draft = _charter_draft(key) if go and gate == Gate.pilot else {}
     with context.reading() as session:
         items = gates.checklist_items(session, gate)
-    manual = [i for i in items if i.rule == "manual"]
-    if manual:
-        st.markdown("##### Confirm what you have checked yourself")
-    confirmed = {i.key: st.checkbox(i.label, key=f"confirm_{key}_{i.key}") for i in manual}
-    with context.reading() as session:
-        results = gates.preview_checklist(session, key, gate, confirmed)
+        manual = {i.key for i in items if i.rule == checklist.MANUAL}
+        confirmed = {k: bool(st.session_state.get(f"confirm_{key}_{k}")) for k in manual}
+        results = gates.preview_checklist(session, key, gate, confirmed, charter_draft)
+        who = {role: people.names_with_role(session, role) for role in (Role.contributor, Role.reviewer)}
+        owner = gates.owner_name(session, key)
+
     st.markdown("##### Checklist")
     for result in results:
+        if result.key in manual:
+            st.checkbox(f"{result.label} (confirmed by you)", key=f"confirm_{key}_{result.key}")
+            continue
         icon = ":green[:material/check_circle:]" if result.met else ":red[:material/cancel:]"
-        how = "from the data" if result.automatic else "confirmed by you"
-        st.markdown(f"{icon} {result.label} <small>({how})</small>", unsafe_allow_html=True)
+        st.markdown(f"{icon} {plain(result.label)} <small>(from the data)</small>", unsafe_allow_html=True)
+        if not result.met and result.rule == "pilot_charter":
+            st.caption("Recorded with a go: fill in the pilot charter below once you choose Go.")
+        elif not result.met:
+            remedy_line(result, key, who)
+
     outcome = st.radio(
-        "Decision",
+        "Decision *",
         [o.value for o in GateOutcome],
+        index=None,
         format_func=lambda v: GateOutcome(v).label,
         horizontal=True,
-        key=f"outcome_{key}",
+        key=widget["outcome"],
     )
+    form.show("outcome")
     unmet = [r for r in results if not r.met]
-    overrides = {}
-    if outcome == GateOutcome.go and unmet:
-        st.warning(
-            "A go with unmet items needs an override with its reason for each.", icon=":material/gavel:"
-        )
-        overrides = {
-            r.key: st.text_input(
-                f"Override: {r.label}",
-                key=f"override_{key}_{r.key}",
-                placeholder="Why it is acceptable to go without it",
+    overrides: dict[str, str] = {}
+    if outcome == GateOutcome.hold:
+        open_items = [r for r in unmet if r.rule != "pilot_charter"]
+        if open_items:
+            st.info(
+                f"On hold, the {len(open_items)} unmet item{'s' if len(open_items) != 1 else ''} go to "
+                f"{plain(owner)}, the accountable owner, who sees them in their waiting list and on the use "
+                "case.",
+                icon=":material/assignment_ind:",
             )
-            for r in unmet
-        }
     reject = outcome == GateOutcome.no_go and st.checkbox(
         "Reject the use case (otherwise it stays where it is)", key=f"reject_{key}"
     )
     charter = None
     if outcome == GateOutcome.go and gate == Gate.pilot:
         st.markdown("##### Pilot charter")
-        today = utc_now().date()
+        draft = _charter_draft(key)
         charter = {
             "hypothesis": st.text_area(
-                "Hypothesis", key=f"hyp_{key}", placeholder="If we …, then … (measured by …)"
-            ),
-            "scope": st.text_input("Scope (sites, channels or customers)", key=f"scope_{key}"),
-            "start_on": st.date_input("Start", today, key=f"start_{key}"),
-            "planned_end_on": st.date_input("Planned end", today + timedelta(days=120), key=f"end_{key}"),
-            "decision_on": st.date_input("Decision date", today + timedelta(days=135), key=f"decide_{key}"),
-            "min_evidence": st.text_input(
-                "Minimum evidence before the result counts",
-                key=f"evidence_{key}",
-                placeholder="e.g. 8 weeks and 2,000 conversations",
+                "Hypothesis *",
+                key=widget["charter.hypothesis"],
+                placeholder="If we …, then … (measured by …)",
             ),
         }
+        form.show("charter.hypothesis")
+        charter["scope"] = st.text_input(
+            "Scope (sites, channels or customers) *", key=widget["charter.scope"]
+        )
+        form.show("charter.scope")
+        dates = st.columns(3)
+        with dates[0]:
+            charter["start_on"] = st.date_input(
+                "Pilot start", draft["start_on"], key=widget["charter.start_on"], format="DD/MM/YYYY"
+            )
+            form.show("charter.start_on")
+        with dates[1]:
+            charter["planned_end_on"] = st.date_input(
+                "Pilot planned end",
+                draft["planned_end_on"],
+                key=widget["charter.planned_end_on"],
+                format="DD/MM/YYYY",
+            )
+            form.show("charter.planned_end_on")
+        with dates[2]:
+            charter["decision_on"] = st.date_input(
+                "Decide on the pilot's result by",
+                draft["decision_on"],
+                key=widget["charter.decision_on"],
+                format="DD/MM/YYYY",
+            )
+            form.show("charter.decision_on")
+        charter["min_evidence"] = st.text_input(
+            "Minimum evidence before the result counts *",
+            key=widget["charter.min_evidence"],
+            placeholder="e.g. 8 weeks and 2,000 conversations",
+        )
+        form.show("charter.min_evidence", "charter")
+    if outcome == GateOutcome.go:
+        to_override = [r for r in unmet if r.rule != "pilot_charter" or gate != Gate.pilot]
+        if to_override:
+            st.markdown("##### Overrides")
+            st.caption("A go with unmet items needs an override with its reason for each.")
+        for result in to_override:
+            name = f"override.{result.key}"
+            widget[name] = f"override_{key}_{result.key}"
+            overrides[result.key] = st.text_input(
+                f"Override: {result.label}",
+                key=widget[name],
+                placeholder="Why it is acceptable to go without it",
+            )
+            form.show(name)
     rationale = st.text_area(
-        "Rationale *", key=f"rationale_{key}", placeholder="Why this decision, in a few lines"
+        "Rationale *", key=widget["rationale"], placeholder="Why this decision, in a few lines"
     )
+    form.show("rationale")
     decided_on = st.date_input(
-        "Decision date", utc_now().date(), key=f"decided_{key}", max_value=utc_now().date()
+        "Date of this decision",
+        utc_now().date(),
+        key=widget["decided_on"],
+        max_value=utc_now().date(),
+        format="DD/MM/YYYY",
     )
+    form.show("decided_on")
+    form.summary(shown=set(widget))
     if st.button("Record decision", type="primary", key=f"record_{key}"):
-        done = context.attempt(
+        done, problems = context.attempt_form(
             lambda session: gates.record_gate_decision(
                 session,
                 actor,
@@ -110,7 +213,11 @@ def gate_dialog(key: str, title: str, stage: str) -> None:
             )
         )
         if done:
+            form.clear()
             _done(f"{GateOutcome(outcome).label} recorded for {key} at the {gate.label} gate.")
+        elif problems:
+            form.remember(problems, widget)
+            st.rerun(scope="fragment")
 
 
 @st.dialog("Pilot review", width="large")

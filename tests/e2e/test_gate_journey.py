@@ -34,11 +34,15 @@ def test_from_assessed_through_the_pilot_gate_to_scale_up(page, server):
 
     dialog = decide(page, "UC-0010", "Gate decision")
     assert "Pilot gate" in dialog.inner_text()
-    dialog.get_by_label("Hypothesis").fill(
+    # Nothing is preselected, and the charter counts as recorded only once it is filled in.
+    assert not dialog.get_by_role("radio", name="Go", exact=True).is_checked()
+    dialog.get_by_text("Go", exact=True).click()
+    settle(page)
+    dialog.get_by_label("Hypothesis *").fill(
         "Earlier markdowns sell 30% more short-dated stock at the same margin."
     )
-    dialog.get_by_label("Scope (sites, channels or customers)").fill("Twelve stores in the north region.")
-    dialog.get_by_label("Minimum evidence before the result counts").fill(
+    dialog.get_by_label("Scope (sites, channels or customers) *").fill("Twelve stores in the north region.")
+    dialog.get_by_label("Minimum evidence before the result counts *").fill(
         "Eight weeks of sales in all twelve stores."
     )
     dialog.get_by_label("Rationale *").fill("Strong case and low risk; start small in one region.")
@@ -51,8 +55,10 @@ def test_from_assessed_through_the_pilot_gate_to_scale_up(page, server):
 
     dialog = decide(page, "UC-0010", "Gate decision")
     assert "Scale-up gate" in dialog.inner_text()
+    dialog.get_by_text("Go", exact=True).click()
+    settle(page)
     dialog.get_by_text(
-        "The pilot reached its minimum evidence before the result was judged", exact=True
+        "The pilot reached its minimum evidence before the result was judged (confirmed by you)", exact=True
     ).click()
     settle(page)
     dialog.get_by_label("Rationale *").fill("Waste down and margin held in all twelve stores.")

@@ -18,9 +18,10 @@ TODAY = utc_now().date()
 def test_a_go_with_an_unmet_item_is_refused_until_overridden(engine, admin):
     key = assessed(engine, admin, customer_facing=True, ai_disclosure=True, human_path=False)
     before = counts(engine)
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(InvalidInput) as refused:
         decide(engine, admin, key)
     message = str(refused.value)
+    assert set(refused.value.problems) == {"override.human_path", "override.trust_kpi"}
     assert "Customers can always reach a person" in message and "At least one customer-trust KPI" in message
     assert counts(engine) == before
     decide(
@@ -57,7 +58,7 @@ def test_the_checklist_is_kept_as_it_stood_at_decision_time(engine, admin):
 
 def test_manual_items_are_confirmed_by_the_approver(engine, admin):
     key = assessed(engine, admin, personal_data="Customer names and order history.")
-    with pytest.raises(RuleViolation, match="Data protection impact assessment"):
+    with pytest.raises(InvalidInput, match="Data protection impact assessment"):
         decide(engine, admin, key)
     decide(engine, admin, key, confirmed={"dpia": True})
 
@@ -183,7 +184,7 @@ def test_scaling_and_stopping_are_logged_as_pilot_reviews(engine, admin):
 
 def test_the_scale_up_gate_needs_results_compared_with_targets(engine, admin):
     key = in_pilot(engine, admin)
-    with pytest.raises(RuleViolation, match="KPI results logged and compared"):
+    with pytest.raises(InvalidInput, match="KPI results logged and compared"):
         decide(engine, admin, key, gate="scale_up", charter=None, confirmed={"pilot_evidence": True})
 
 
