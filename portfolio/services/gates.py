@@ -324,7 +324,7 @@ def record_gate_decision(session: Session, actor: Actor, key: str, **fields: Any
             if item.rule == "pilot_charter" and gate == Gate.pilot:
                 continue  # the charter's own fields say what is missing
             problems[f"override.{item.key}"] = (
-                "Not met yet: write why a go is acceptable without it, or meet it first."
+                f"{item.label}: not met yet. Write why a go is acceptable without it, or meet it first."
             )
     if problems or data is None:
         raise InvalidInput(problems)

@@ -49,13 +49,17 @@ def test_propose_then_two_reviewers_score_then_the_matrix_shows_it(page, server)
     choose(page, "Use case", "UC-0037 · Smart shelf labels that explain price changes")
     page.get_by_role("button", name="Save my scores").click()
     settle(page)
-    assert page.get_by_text("So far 1 reviewer(s)").count() == 1
+    # Saved, and the next use case waiting for this reviewer opens.
+    page.get_by_text(re.compile(r"Scores saved for UC-0037\. Next waiting for you: UC-\d{4}\.")).wait_for()
 
     choose(page, "Acting as", "Amira Haddad", within='[data-testid="stSidebar"]')
-    assert page.get_by_text("So far 1 reviewer(s)").count() == 1  # still on the same use case
+    # UC-0037 is in her list of use cases waiting for her scores.
+    page.get_by_role("link", name=re.compile(r"UC-0037 · Smart shelf labels")).wait_for()
+    choose(page, "Use case", "UC-0037 · Smart shelf labels that explain price changes")
+    assert page.get_by_text("So far 1 reviewer(s)").count() == 1
     page.get_by_role("button", name="Save my scores").click()
     settle(page)
-    assert page.get_by_text("So far 2 reviewer(s)").count() == 1
+    page.get_by_text(re.compile(r"Scores saved for UC-0037\.")).wait_for()
 
     nav(page, "Impact and risk")
     assert quadrant_count(page, "Strategic bet (pilot with safeguards)") == bets_before + 1
