@@ -12,6 +12,10 @@ pytestmark = pytest.mark.e2e
 
 def decide(page, key: str, action: str) -> object:
     card = page.locator(f".st-key-card_{key}")
+    more = page.get_by_role("button", name=re.compile(r"^Show \d+ more$"))
+    while card.count() == 0 and more.count():  # a long column shows its first cards; ask for more
+        more.first.click()
+        settle(page)
     card.get_by_label("Decide").click()
     page.keyboard.press("ArrowDown")  # a click focuses the menu; the arrow key opens it
     page.get_by_role("option", name=action, exact=True).click()
