@@ -1,17 +1,16 @@
-"""AI Pilot Portfolio: navigation built from the acting person's roles, and the sidebar. Pages live in pages/."""
+"""AI Pilot Portfolio: who is using the app (sign-in or local mode), navigation built from their roles, and
+the sidebar. Pages live in pages/."""
 
 import streamlit as st
 
-from portfolio.models import Role
-from portfolio.services import people
-from portfolio.ui import context
+from portfolio.ui import context, sign_in
 from portfolio.ui.navigation import PAGES
-from portfolio.ui.reads import read
 
 st.set_page_config(page_title="AI Pilot Portfolio", page_icon=":material/hub:", layout="wide")
 
+sign_in.refuse_to_start_if_misconfigured()  # e.g. a shared deployment without sign-in configured
 context.engine()  # migrate, seed and fail with one clear message before any page runs
-actor = context.current_actor()
+actor = sign_in.identify()  # the sign-in screen, and nothing else, until someone may act
 
 sections: dict[str, list[st.Page]] = {}
 for spec in PAGES:
@@ -30,16 +29,7 @@ page = st.navigation(sections)
 
 with st.sidebar:
     st.markdown("**AI Pilot Portfolio**")
-    directory = read(people.people_table).set_index("email")
-    emails = directory.index.tolist()
-    st.selectbox(
-        "Acting as",
-        emails,
-        index=emails.index(actor.email) if actor.email in emails else 0,
-        key=context.ACTING_AS,
-        format_func=lambda email: directory.loc[email, "name"],
-        help="Sign-in is not configured, so choose whose roles to use. Every action is recorded under this name.",
-    )
-    st.caption(", ".join(Role(r).label for r in Role if r in actor.roles))
+    sign_in.account_panel(actor)
 
+sign_in.acting_line(actor)
 page.run()

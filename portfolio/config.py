@@ -23,9 +23,25 @@ class Settings(BaseSettings):
     )
     local_person_email: str = Field(
         default="admin@example.org",
-        description="Until sign-in is configured, the app acts as this person (created on first start).",
+        description="The first administrator, created with every role on first start: in local mode the app "
+        "acts as this person; with sign-in, whoever signs in with this e-mail is that administrator.",
     )
     local_person_name: str = Field(default="Local administrator")
+    require_sign_in: bool | None = Field(
+        default=None,
+        description="Refuse to start without sign-in configured. Unset: required when the database is "
+        "PostgreSQL (a shared deployment), not for the SQLite file of a single person.",
+    )
+    admit_new_people: bool = Field(
+        default=True,
+        description="With sign-in: someone signing in for the first time is added as a viewer. False: only "
+        "people an administrator added may sign in.",
+    )
+    trust_provider_emails: bool = Field(
+        default=False,
+        description="With sign-in: accept an e-mail the provider sends without an email_verified claim "
+        "(Microsoft Entra ID sends none; its e-mails come from the organisation's directory).",
+    )
     busy_timeout_ms: int = Field(default=10_000, ge=0, description="SQLite: how long a writer waits.")
 
     @field_validator("database_url")
@@ -41,6 +57,12 @@ class Settings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'portfolio.db'}"
+
+    @property
+    def sign_in_required(self) -> bool:
+        if self.require_sign_in is not None:
+            return self.require_sign_in
+        return self.effective_database_url.startswith("postgresql")
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -62,6 +62,43 @@ def actor_for(session: Session, email: str) -> Actor:
     return Actor(id=person.id, name=person.name, email=person.email, roles=roles_of(session, person.id))
 
 
+def find_actor(session: Session, email: str) -> Actor | None:
+    """The person registered with `email`, or None. Only reads: an unknown e-mail gets nobody's roles, and
+    nothing is created here (a first sign-in is registered by `register_on_first_sign_in`, a write)."""
+    person = session.exec(select(Person).where(Person.email == email.strip().lower())).first()
+    if person is None:
+        return None
+    if not person.is_active:
+        raise NotAllowed(
+            f"{person.name} is no longer an active person in this portfolio. Ask an administrator if that is wrong."
+        )
+    return Actor(id=person.id, name=person.name, email=person.email, roles=roles_of(session, person.id))
+
+
+def register_on_first_sign_in(session: Session, *, email: str, name: str) -> Actor:
+    """Someone the identity provider has signed in and the portfolio does not know yet: added as a viewer,
+    the event recorded under their own name. Only the sign-in step calls this, after checking the e-mail is
+    verified and that the deployment admits new people."""
+    data = validate(PersonInput, {"name": name, "email": email, "roles": [Role.viewer]})
+    existing = find_actor(session, data.email)
+    if existing is not None:  # signed in twice at once, in two tabs
+        return existing
+    person = Person(name=data.name, email=data.email)
+    session.add(person)
+    session.flush()
+    _set_roles(session, person.id, [Role.viewer])
+    newcomer = Actor(id=person.id, name=person.name, email=person.email, roles=frozenset({Role.viewer}))
+    record_event(
+        session,
+        newcomer,
+        "person.registered",
+        "person",
+        person.id,
+        after=as_record(person) | {"roles": [Role.viewer]},
+    )
+    return newcomer
+
+
 def get_person(session: Session, person_id: int | None, field: str = "person") -> Person:
     person = session.get(Person, person_id) if person_id is not None else None
     if person is None:

@@ -1,6 +1,7 @@
-"""Per-process engine, per-rerun sessions, the acting person, and writes with user-facing errors."""
+"""Per-process engine, per-rerun sessions, who is acting (local mode or sign-in), and writes with user-facing
+errors."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -8,9 +9,9 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from portfolio import db
+from portfolio import db, identity
 from portfolio.config import Settings, load_settings
-from portfolio.errors import DatabaseUnavailable, InvalidInput, NotFound, PortfolioError
+from portfolio.errors import DatabaseUnavailable, InvalidInput, NotAllowed, PortfolioError
 from portfolio.services import people
 from portfolio.services.audit import Actor
 
@@ -74,25 +75,73 @@ def revision() -> int:
         return db.read_revision(session)
 
 
-ACTING_AS = "acting_as"
+def auth_section() -> Mapping[str, Any] | None:
+    """The `[auth]` section of the Streamlit secrets (sign-in), or None in local mode."""
+    section = _secret("auth")
+    return section if isinstance(section, Mapping) and section else None
+
+
+def sign_in() -> identity.SignInSetup | None:
+    return identity.sign_in_setup(auth_section())
+
+
+ACTING_AS = "acting_as"  # local mode: the sidebar's choice of person (session state)...
+ACTING_AS_PARAM = "as"  # ...kept in the address too, so a reload or a copied link acts as the same person
+
+
+def chosen_email() -> str:
+    """Local mode: whom the sidebar chose, else the address says, else the local administrator."""
+    return (
+        st.session_state.get(ACTING_AS)
+        or st.query_params.get(ACTING_AS_PARAM)
+        or settings().local_person_email
+    )
+
+
+def signed_in_email() -> str | None:
+    """Sign-in mode: the signed-in person's verified e-mail, None when nobody (acceptable) is signed in."""
+    if not st.user.is_logged_in:
+        return None
+    claims = st.user.to_dict()
+    if identity.sign_in_expired(claims):
+        return None
+    try:
+        return identity.verified_email(claims, trust_provider_emails=settings().trust_provider_emails)
+    except identity.SignInRefused:
+        return None
+
+
+def find_actor(email: str) -> Actor | None:
+    """The person registered with `email`; only reads (see people.find_actor)."""
+    with reading() as session:
+        return people.find_actor(session, email)
 
 
 def current_actor() -> Actor:
-    """Until sign-in is configured the app acts as the local person, or whoever was chosen in the sidebar;
-    the services check that person's roles as stored, whoever it is."""
-    config = settings()
-    email = st.session_state.get(ACTING_AS) or config.local_person_email
-    with reading() as session:
-        try:
-            return people.actor_for(session, email)
-        except NotFound:
-            pass
-    # The chosen person is gone (or the database was emptied while the app ran): act as the local person,
-    # recreating what every portfolio needs if it is missing.
-    from portfolio.startup import seed
+    """The person acting in this run, as stored; nothing is written to find them.
 
-    with db.unit_of_work(engine()) as session:
-        return seed(session, config)
+    With sign-in: the signed-in person (app.py signed them in, or registered them on first sign-in, before
+    any page ran). In local mode: whoever the sidebar or the address chose, else the local administrator
+    (the sidebar says so when the chosen person is unknown). Stops the run when nobody may act."""
+    try:
+        if sign_in() is not None:
+            email = signed_in_email()
+            actor = find_actor(email) if email else None
+            if actor is None:
+                st.stop()  # app.py shows the sign-in screen and why; a page never acts for nobody
+            return actor
+        actor = find_actor(chosen_email()) or find_actor(settings().local_person_email)
+    except NotAllowed as error:
+        st.error(str(error), icon=":material/block:")
+        st.stop()
+    if actor is None:
+        st.error(
+            f"The local administrator ({settings().local_person_email}) is missing from this database, which "
+            "was probably emptied while the app was running. Restart the app to set the database up again.",
+            icon=":material/person_off:",
+        )
+        st.stop()
+    return actor
 
 
 def attempt_form(

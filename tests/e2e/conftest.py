@@ -63,12 +63,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def launch_app(url: str, log_path: Path, **env: str) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` on a free loopback port against `url`; returns the process and its address.
-    Fails the test with the app's log when it does not start."""
-    port = free_port()
+def launch_app(
+    url: str, log_path: Path, *, port: int | None = None, args: tuple[str, ...] = (), **env: str
+) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free loopback port (or `port`) against `url`; returns the process and its
+    address. Fails the test with the app's log when it does not start. Local mode unless told otherwise, also
+    on PostgreSQL (which otherwise requires sign-in): tests/e2e/test_sign_in.py configures sign-in. An `env`
+    value "" removes that variable."""
+    port = port or free_port()
     log = open(log_path, "w+")  # noqa: SIM115 (closed by stop_app)
-    environment = os.environ | {"PORTFOLIO_DATABASE_URL": url, "PORTFOLIO_DEMO_ON_FIRST_START": "true"} | env
+    environment = (
+        os.environ
+        | {
+            "PORTFOLIO_DATABASE_URL": url,
+            "PORTFOLIO_DEMO_ON_FIRST_START": "true",
+            "PORTFOLIO_REQUIRE_SIGN_IN": "false",
+        }
+        | env
+    )
+    environment = {name: value for name, value in environment.items() if value != ""}  # "": unset it
     process = subprocess.Popen(
         [
             sys.executable,
@@ -84,6 +97,7 @@ def launch_app(url: str, log_path: Path, **env: str) -> tuple[subprocess.Popen, 
             "127.0.0.1",
             "--browser.gatherUsageStats",
             "false",
+            *args,
         ],
         cwd=ROOT,
         env=environment,
@@ -117,13 +131,16 @@ def stop_app(process: subprocess.Popen) -> None:
     process.log.close()  # type: ignore[attr-defined]
 
 
+def fresh_database(backend: str, tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp(name) / 'portfolio.db'}"
+    return _postgres_database(name)
+
+
 @pytest.fixture(scope="session")
 def server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a fresh database, loading the demo on first start as a new user's would."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'portfolio.db'}"
-    else:
-        url = _postgres_database("e2e")
+    url = fresh_database(backend, tmp_path_factory, "e2e")
     process, address = launch_app(url, tmp_path_factory.mktemp("e2e-log") / "streamlit.log")
     yield address
     stop_app(process)
