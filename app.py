@@ -10,6 +10,7 @@ st.set_page_config(page_title="AI Pilot Portfolio", page_icon=":material/hub:", 
 
 sign_in.refuse_to_start_if_misconfigured()  # e.g. a shared deployment without sign-in configured
 context.engine()  # migrate, seed and fail with one clear message before any page runs
+context.begin_run()
 actor = sign_in.identify()  # the sign-in screen, and nothing else, until someone may act
 
 sections: dict[str, list[st.Page]] = {}

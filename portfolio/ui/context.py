@@ -69,10 +69,36 @@ def reading() -> Iterator[Session]:
         yield session
 
 
-def revision() -> int:
-    """The portfolio's write counter: part of every cached read's key, so a write in any process is seen."""
+RUN_REVISION = "_portfolio_revision_this_run"
+
+
+def begin_run() -> None:
+    """Called by app.py at the top of every run: read the portfolio revision once, so every cached read of this
+    run is of one revision (a page never mixes data from before and after someone else's write)."""
+    st.session_state[RUN_REVISION] = _read_revision()
+
+
+def _read_revision() -> int:
     with reading() as session:
         return db.read_revision(session)
+
+
+def revision() -> int:
+    """The portfolio's write counter as of this run: part of every cached read's key, so a write in any
+    process is seen on the next run (a fragment's rerun keeps its run's revision unless it writes itself)."""
+    current = st.session_state.get(RUN_REVISION)
+    if current is None:
+        current = st.session_state[RUN_REVISION] = _read_revision()
+    return current
+
+
+def after_write() -> None:
+    """A write moved the revision on: the rest of this run reads fresh data. No cache is cleared, so other
+    people's cached reads stay valid until their own next run."""
+    st.session_state[RUN_REVISION] = _read_revision()
+
+
+ACTING_AS = "acting_as"
 
 
 def auth_section() -> Mapping[str, Any] | None:
@@ -157,7 +183,7 @@ def attempt_form(
     except PortfolioError as error:
         st.error(str(error), icon=":material/block:")
         return None, {}
-    st.cache_data.clear()
+    after_write()
     if success:
         st.toast(success, icon=":material/check_circle:")
     return result, {}
@@ -178,7 +204,7 @@ def attempt(action: Callable[[Session], T], *, success: str | None = None) -> T 
     except PortfolioError as error:
         st.error(str(error), icon=":material/block:")
         return None
-    st.cache_data.clear()
+    after_write()
     if success:
         st.toast(success, icon=":material/check_circle:")
     return result
