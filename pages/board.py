@@ -21,7 +21,7 @@ st.caption(
 )
 decisions.show_outcome()
 
-chosen = filter_bar("b_", ["sector", "team", "tier", "quadrant"])
+chosen = filter_bar("b_", ["sector", "team", "tier", "quadrant"], bind=True)
 board = read(
     pipeline.board, pipeline.BoardFilter(chosen.sectors, chosen.teams, chosen.tiers, chosen.quadrants)
 )

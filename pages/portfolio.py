@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-from portfolio.models import AiActTier, Sector, Stage
+from portfolio.models import AiActTier, Sector, Stage, utc_now
 from portfolio.scoring import Quadrant
 from portfolio.services import pipeline, results, use_cases
 from portfolio.ui.filters import filter_bar
 from portfolio.ui.format import label, number
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
+from portfolio.ui.text import plain
+from portfolio.views import overview
 
 require_shell()
 
@@ -25,9 +27,40 @@ search = search_col.text_input(
     placeholder="Title, problem, key, team or owner",
     icon=":material/search:",
 )
-chosen = filter_bar("", ["stage", "sector", "team", "tier"], [stage_col, sector_col, team_col, tier_col])
+chosen = filter_bar(
+    "", ["stage", "sector", "team", "tier"], [stage_col, sector_col, team_col, tier_col], bind=True
+)
+# An overview figure links here with `show` naming the use cases behind it.
+behind = None
+if shown_subset := st.query_params.get("show"):
+    behind = read(
+        overview.use_cases_behind,
+        overview.OverviewFilter(chosen.sectors, chosen.teams, chosen.tiers),
+        shown_subset,
+        utc_now().date(),
+    )
+    note, clear = st.columns([5, 1], vertical_alignment="center")
+    if behind is None:
+        note.warning(
+            "That list from the overview no longer exists; showing every use case instead.",
+            icon=":material/link_off:",
+        )
+    else:
+        note.info(
+            f"Showing the use cases behind **{plain(behind.label)}** on the overview "
+            f"({len(behind.keys)}), with the filters above.",
+            icon=":material/filter_alt:",
+        )
+    if clear.button("Show every use case", key="show_all", icon=":material/filter_alt_off:"):
+        del st.query_params["show"]
+        st.rerun()
 filters = use_cases.PortfolioFilter(
-    search=search or "", stages=chosen.stages, sectors=chosen.sectors, teams=chosen.teams, tiers=chosen.tiers
+    search=search or "",
+    stages=chosen.stages,
+    sectors=chosen.sectors,
+    teams=chosen.teams,
+    tiers=chosen.tiers,
+    keys=tuple(behind.keys) if behind is not None else None,
 )
 table = read(use_cases.portfolio_table, filters)
 pilot_limit = read(pipeline.stage_limits)[Stage.pilot]

@@ -281,6 +281,7 @@ class PortfolioFilter:
     sectors: tuple[str, ...] = ()
     teams: tuple[str, ...] = ()
     tiers: tuple[str, ...] = ()
+    keys: tuple[str, ...] | None = None  # only these use cases (the ones behind an overview figure)
 
 
 def quadrant_thresholds(session: Session) -> tuple[float, float]:
@@ -336,6 +337,8 @@ def portfolio_table(
     ):
         if values:
             query = query.where(col(column).in_(values))
+    if filters.keys is not None:
+        query = query.where(col(UseCase.key).in_(filters.keys))
     rows = session.exec(query.order_by(UseCase.key)).all()
     now = now or utc_now()
     records = [

@@ -1,7 +1,62 @@
-"""Altair charts: titled, labelled, with tooltips, readable in light and dark themes."""
+"""Altair charts: titled, labelled, with tooltips, readable in light and dark themes. Stages and KPI statuses
+have one palette each (below), used by every chart, so a colour means the same thing on every page."""
 
 import altair as alt
 import pandas as pd
+
+from portfolio.models import EXIT_STAGES, STAGE_ORDER, KpiStatus, Stage
+
+# Mid-tone colours that read on a light and a dark background; the names follow portfolio.ui.format's
+# badge colours (gray, blue, orange, violet, green, red).
+STAGE_PALETTE: dict[Stage, str] = {
+    Stage.proposed: "#8c9aab",
+    Stage.assessed: "#4c78a8",
+    Stage.pilot: "#f58518",
+    Stage.scale_up: "#9c6ade",
+    Stage.production: "#54a24b",
+    Stage.retired: "#b9b0a7",
+    Stage.rejected: "#e45756",
+    Stage.stopped: "#b3404a",
+}
+STATUS_PALETTE: dict[KpiStatus, str] = {
+    KpiStatus.achieved: "#54a24b",
+    KpiStatus.on_track: "#4c78a8",
+    KpiStatus.at_risk: "#f58518",
+    KpiStatus.off_track: "#e45756",
+    KpiStatus.no_recent_data: "#8c9aab",
+}
+STATUS_ORDER = (
+    KpiStatus.off_track,
+    KpiStatus.at_risk,
+    KpiStatus.no_recent_data,
+    KpiStatus.on_track,
+    KpiStatus.achieved,
+)
+
+
+def stage_colour(field: str = "stage_label:N", title: str = "Stage", **kwargs: object) -> alt.Color:
+    """Colour by stage label, with the stage palette and the stages in their order."""
+    stages = [*STAGE_ORDER, *EXIT_STAGES]
+    return alt.Color(
+        field,
+        title=title,
+        sort=[s.label for s in stages],
+        scale=alt.Scale(domain=[s.label for s in stages], range=[STAGE_PALETTE[s] for s in stages]),
+        **kwargs,
+    )
+
+
+def status_colour(field: str = "status_label:N", title: str = "KPI status", **kwargs: object) -> alt.Color:
+    """Colour by KPI status label, with the status palette, worst first."""
+    return alt.Color(
+        field,
+        title=title,
+        sort=[s.label for s in STATUS_ORDER],
+        scale=alt.Scale(
+            domain=[s.label for s in STATUS_ORDER], range=[STATUS_PALETTE[s] for s in STATUS_ORDER]
+        ),
+        **kwargs,
+    )
 
 
 def kpi_trend(
@@ -53,18 +108,6 @@ def kpi_trend(
     return alt.layer(line, rules).properties(title=title)
 
 
-STAGE_ORDER_LABELS = [
-    "Proposed",
-    "Assessed",
-    "Pilot",
-    "Scale-up",
-    "Production",
-    "Retired",
-    "Rejected",
-    "Stopped",
-]
-
-
 def impact_risk_matrix(
     points: pd.DataFrame, *, impact_threshold: float, risk_threshold: float
 ) -> alt.LayerChart:
@@ -76,12 +119,7 @@ def impact_risk_matrix(
         .encode(
             x=alt.X("risk:Q", title="Risk (0–100)", scale=alt.Scale(domain=[0, 100])),
             y=alt.Y("impact:Q", title="Impact (0–100)", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color(
-                "stage_label:N",
-                title="Stage",
-                sort=STAGE_ORDER_LABELS,
-                scale=alt.Scale(domain=STAGE_ORDER_LABELS, scheme="tableau10"),
-            ),
+            color=stage_colour(),
             size=alt.Size("reach:Q", title="Reach (1–5)", scale=alt.Scale(domain=[1, 5], range=[60, 600])),
             tooltip=[
                 alt.Tooltip("key:N", title="Key"),

@@ -42,8 +42,12 @@ FILTERS: dict[str, tuple[str, Callable[[dict[str, list[str]]], list[str]], Calla
 }
 
 
-def filter_bar(prefix: str, names: Sequence[str], columns: Sequence[Any] | None = None) -> Chosen:
-    """One multiselect per name, keyed `prefix + name`, in the given columns (or a new row of them)."""
+def filter_bar(
+    prefix: str, names: Sequence[str], columns: Sequence[Any] | None = None, *, bind: bool = False
+) -> Chosen:
+    """One multiselect per name, keyed `prefix + name`, in the given columns (or a new row of them). With
+    `bind`, the choices are kept in the address (`?sector=Retail&stage=Pilot`), so a filtered page can be
+    shared and other pages can link to it filtered (see `as_query_params`)."""
     choices = read(use_cases.filter_choices)
     columns = columns or st.columns(len(names))
     picked: dict[str, tuple[str, ...]] = {}
@@ -51,7 +55,22 @@ def filter_bar(prefix: str, names: Sequence[str], columns: Sequence[Any] | None 
         text, options, shown, placeholder = FILTERS[name]
         picked[f"{name}s"] = tuple(
             column.multiselect(
-                text, options(choices), key=f"{prefix}{name}", format_func=shown, placeholder=placeholder
+                text,
+                options(choices),
+                key=f"{prefix}{name}",
+                format_func=shown,
+                placeholder=placeholder,
+                bind="query-params" if bind else None,
             )
         )
     return Chosen(**picked)
+
+
+def as_query_params(prefix: str = "", **chosen: Sequence[str]) -> dict[str, list[str]]:
+    """Filter values (by filter name: stage, sector, team, tier, quadrant) as the query parameters a page's
+    bound filter bar reads: the words shown in the filter, repeated for several values."""
+    return {
+        f"{prefix}{name}": [FILTERS[name][2](value) for value in values]
+        for name, values in chosen.items()
+        if values
+    }

@@ -24,6 +24,14 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(
+        "pages/overview.py",
+        "Overview",
+        ":material/dashboard:",
+        "overview",
+        "Where the pipeline stands, what is stuck, what delivers value, where trust is at risk and whether the "
+        "portfolio is balanced; every figure leads to the use cases behind it.",
+    ),
+    PageSpec(
         "pages/portfolio.py",
         "Portfolio",
         ":material/table_view:",

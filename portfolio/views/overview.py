@@ -36,6 +36,7 @@ from portfolio.models import (
     Snapshot,
     SnapshotStatus,
     Stage,
+    utc_now,
 )
 from portfolio.quarters import quarter_of, start_of_day
 from portfolio.scoring import priority, quadrant
@@ -315,6 +316,14 @@ def previous_figures(content: dict[str, Any]) -> dict[str, float | None]:
     return figures
 
 
+def use_cases_behind(
+    session: Session, filters: OverviewFilter, subset: str, today: date | None = None
+) -> Subset | None:
+    """The use cases behind a figure or mark of the overview (by subset id), or None if there is no such
+    subset (an old link)."""
+    return overview(session, filters, today).subsets.get(subset)
+
+
 # --- assembling the page ------------------------------------------------------------------------------------
 
 
@@ -329,8 +338,11 @@ class _Builder:
         return Drill(stages=stages, subset=subset_id)
 
 
-def overview(session: Session, filters: OverviewFilter = OverviewFilter(), *, today: date) -> Overview:
-    """The overview for `filters` as of `today`."""
+def overview(
+    session: Session, filters: OverviewFilter = OverviewFilter(), today: date | None = None
+) -> Overview:
+    """The overview for `filters` as of `today` (default: today in UTC)."""
+    today = today or utc_now().date()
     scope = q.Scope(filters.sectors, filters.teams, filters.tiers)
     build = _Builder()
     limits = stage_limits(session)

@@ -19,7 +19,7 @@ def test_every_page_opens_without_an_exception(page, server, spec, tmp_path):
 
 
 def test_selecting_a_row_opens_that_use_case(page, server):
-    page.goto(server)
+    page.goto(f"{server}/portfolio")
     settle(page)
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()

@@ -19,7 +19,7 @@ def metric(at, label):
 
 
 def test_portfolio_lists_the_demo_with_headline_counts(app_for, demo_url):
-    at = app_for(demo_url)
+    at = app_for(demo_url, "pages/portfolio.py")
     assert not at.exception
     assert at.title[0].value == "Portfolio"
     table = at.dataframe[0].value
@@ -31,7 +31,7 @@ def test_portfolio_lists_the_demo_with_headline_counts(app_for, demo_url):
 
 
 def test_search_and_filters_narrow_the_table(app_for, demo_url):
-    at = app_for(demo_url)
+    at = app_for(demo_url, "pages/portfolio.py")
     at.text_input(key="q").set_value("in-room").run()
     assert at.dataframe[0].value["title"].tolist() == ["In-room voice assistant"]
     at.text_input(key="q").set_value("").run()
@@ -88,7 +88,7 @@ def test_an_empty_portfolio_says_so(app_for, database_url):
     at = app_for(database_url, "pages/use_case.py")
     assert not at.exception
     assert "The portfolio is empty" in texts(at)
-    at = app_for(database_url)
+    at = app_for(database_url, "pages/portfolio.py")
     assert "No use case matches" in texts(at)
 
 
