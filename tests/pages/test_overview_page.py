@@ -79,8 +79,8 @@ def test_every_figure_and_list_links_to_the_use_cases_behind_it(app_for, demo_ur
         q for label, page, q in found if label.startswith("See the") and q.get("stage") == ["Pilot"]
     )
     assert "show" not in pilots
-    stopped = [q for label, page, q in found if q.get("show") == ["stopped_this_quarter"]]
-    assert stopped and all(page == "portfolio" for label, page, q in found if "show" in q)
+    valued = [label for label, page, q in found if q.get("show") == ["value"]]
+    assert valued and all(page == "portfolio" for label, page, q in found if "show" in q)
     # The purgatory list leads to each pilot itself.
     overdue = [(label, q) for label, page, q in found if page == "use_case" and label.startswith("UC-0009")]
     assert overdue and overdue[0][1] == {"uc": ["UC-0009"]}
