@@ -32,7 +32,9 @@ def funnel(frame: pd.DataFrame, stage_order: list[str]) -> alt.LayerChart:
 def time_in_stage(frame: pd.DataFrame, stage_order: list[str]) -> alt.LayerChart:
     """Median days in each stage (bars) against the stage's limit (red ticks): columns stage_label,
     median_days, limit_days, stays."""
-    base = alt.Chart(frame).encode(y=alt.Y("stage_label:N", title=None, sort=stage_order, axis=alt.Axis(labelOverlap=False)))
+    base = alt.Chart(frame).encode(
+        y=alt.Y("stage_label:N", title=None, sort=stage_order, axis=alt.Axis(labelOverlap=False))
+    )
     tooltip = [
         alt.Tooltip("stage_label:N", title="Stage"),
         alt.Tooltip("median_days:Q", title="Median days", format=".0f"),
@@ -79,7 +81,9 @@ def balance(frame: pd.DataFrame, *, title: str, axis_title: str) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("value_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=180, labelOverlap=False)),
+            y=alt.Y(
+                "value_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=180, labelOverlap=False)
+            ),
             x=alt.X("count:Q", title="Use cases", axis=alt.Axis(tickMinStep=1)),
             color=stage_colour(legend=alt.Legend(orient="bottom", title=None, columns=4)),
             order=alt.Order("stage_rank:Q"),
