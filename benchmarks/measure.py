@@ -182,8 +182,10 @@ def measure_empty_page(repeat: int) -> float:
 def measure_interactions(url: str, repeat: int, sample_key: str) -> dict[str, Any]:
     """A person filtering the portfolio, opening a use case, and logging a measurement (write, then the
     page that shows it rerun: the revision changed, so its reads are fresh)."""
+    from sqlmodel import func, select
+
     from portfolio import db
-    from portfolio.models import Kpi, UseCase
+    from portfolio.models import Kpi, Measurement, UseCase
     from portfolio.services import people, results
 
     found: dict[str, Any] = {}
@@ -207,8 +209,6 @@ def measure_interactions(url: str, repeat: int, sample_key: str) -> dict[str, An
 
     engine = db.make_engine(url)
     with Session(engine) as session:
-        from sqlmodel import select
-
         kpi = session.exec(
             select(Kpi).join(UseCase, UseCase.id == Kpi.use_case_id).where(UseCase.key == sample_key)
         ).first()
@@ -221,7 +221,11 @@ def measure_interactions(url: str, repeat: int, sample_key: str) -> dict[str, An
         started = time.perf_counter()
         with db.unit_of_work(engine) as session:
             latest = session.get(Kpi, kpi.id)
-            on = date.fromordinal((latest.latest_on or date.today()).toordinal() - 365 - day[0])
+            # Before the KPI's first measurement, so the day is free however often the benchmark runs.
+            first = session.exec(
+                select(func.min(Measurement.measured_on)).where(Measurement.kpi_id == kpi.id)
+            ).one()
+            on = date.fromordinal((first or date.today()).toordinal() - 1 - day[0])
             day[0] += 1
             results.log_measurements(
                 session, actor, kpi.id, [{"measured_on": on, "value": latest.baseline or 1}]

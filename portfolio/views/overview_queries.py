@@ -310,23 +310,23 @@ def value_as_of(
     measurement on or before `day`. Reads measurements of value KPIs only."""
     if not active_keys:
         return []
-    ranked = (
-        select(
-            Measurement.kpi_id,
-            Measurement.value,
-            func.row_number()
-            .over(partition_by=Measurement.kpi_id, order_by=col(Measurement.measured_on).desc())
-            .label("rank"),
-        )
-        .join(Kpi, Kpi.id == Measurement.kpi_id)
-        .where(Kpi.kind == KpiKind.business, col(Kpi.unit).in_(VALUE_UNITS), Measurement.measured_on <= day)
-        .subquery()
+    # Each value KPI's last value on or before `day`: one index seek per KPI on (kpi_id, measured_on), never a
+    # scan of the measurement history.
+    value_then = (
+        select(Measurement.value)
+        .where(Measurement.kpi_id == Kpi.id, Measurement.measured_on <= day)
+        .order_by(col(Measurement.measured_on).desc())
+        .limit(1)
+        .correlate(Kpi)
+        .scalar_subquery()
     )
-    latest = select(ranked.c.kpi_id, ranked.c.value).where(ranked.c.rank == 1).subquery()
     query = (
-        select(UseCase.key, UseCase.running_cost_per_month, UseCase.one_off_cost, Kpi.unit, latest.c.value)
-        .join(Kpi, Kpi.use_case_id == UseCase.id, isouter=True)
-        .join(latest, latest.c.kpi_id == Kpi.id, isouter=True)
+        select(UseCase.key, UseCase.running_cost_per_month, UseCase.one_off_cost, Kpi.unit, value_then)
+        .join(
+            Kpi,
+            and_(Kpi.use_case_id == UseCase.id, Kpi.kind == KpiKind.business, col(Kpi.unit).in_(VALUE_UNITS)),
+            isouter=True,
+        )
         .where(col(UseCase.key).in_(list(active_keys)))
     )
     return [
