@@ -3,14 +3,17 @@
 import pandas as pd
 import streamlit as st
 
+from portfolio import similarity
 from portfolio.ai_act import QUESTIONS, suggest_tier
 from portfolio.kpis import UNITS
-from portfolio.models import AiActTier, AiKind, Audience, Direction, KpiKind, Sector
-from portfolio.services import intake, people, use_cases
+from portfolio.models import AiActTier, AiKind, Audience, Direction, KpiKind, Sector, Stage
+from portfolio.services import duplicates, intake, people
 from portfolio.ui import context
 from portfolio.ui.editing import editor_rows
+from portfolio.ui.problems import FieldProblems
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
+from portfolio.ui.text import plain
 
 require_shell()
 
@@ -23,6 +26,22 @@ st.caption(
 )
 
 actor = context.current_actor()
+form = FieldProblems("propose")
+# Each field's widget, so a problem is shown under the field it is about.
+WIDGETS = {
+    "title": DRAFT + "title",
+    "problem": DRAFT + "problem",
+    "team": DRAFT + "team",
+    "business_unit": DRAFT + "business_unit",
+    "sector": DRAFT + "sector",
+    "ai_kind": DRAFT + "ai_kind",
+    "audience": DRAFT + "audience",
+    "owner_id": DRAFT + "owner",
+    "sponsor_id": DRAFT + "sponsor",
+    "monitoring_owner_id": DRAFT + "monitoring",
+    "personal_data": DRAFT + "personal_data",
+    "measurable_goal": DRAFT + "goal",
+}
 directory = read(people.people_table)
 person_ids = directory["id"].tolist()
 names = dict(zip(directory["id"], directory["name"], strict=True))
@@ -48,30 +67,32 @@ problem = field(
     placeholder="What goes wrong today, for whom, and how often?",
 )
 
-similar = (
-    read(use_cases.similar_use_cases, title or "", problem or "") if (title or problem) else pd.DataFrame()
-)
-if not similar.empty:
+form.show("title", "problem")
+
+index = read(duplicates.similarity_index)
+matches = similarity.similar(index, title or "", problem or "") if (title or problem) else []
+if matches:
     with st.container(border=True):
         st.warning(
-            "Similar use cases already exist. Check them before registering the same idea again.",
+            "This looks like a use case already in the portfolio. Open it before registering the same idea "
+            "again; the choice is beside the Propose button.",
             icon=":material/content_copy:",
         )
-        for row in similar.itertuples():
+        for match in matches:
             st.page_link(
                 "pages/use_case.py",
-                label=f"{row.key} · {row.title} ({row.team}, {row.similarity}% similar)",
-                query_params={"uc": row.key},
+                label=f"{plain(match.key)} · {plain(match.title)} ({plain(match.team)}, "
+                f"{Stage(match.stage).label}): {round(100 * match.score)}% similar",
+                query_params={"uc": match.key},
                 icon=":material/open_in_new:",
             )
-        different = field(st.checkbox, "This is a different idea; register it anyway", "not_duplicate")
-else:
-    different = True
 
 left, right = st.columns(2)
 with left:
     team = field(st.text_input, "Team *", "team", max_chars=200)
+    form.show("team")
     business_unit = field(st.text_input, "Business unit", "business_unit", max_chars=200)
+    form.show("business_unit")
     sector = field(
         st.selectbox,
         "Sector *",
@@ -81,6 +102,7 @@ with left:
         format_func=lambda v: Sector(v).label,
         placeholder="Choose a sector",
     )
+    form.show("sector")
     ai_kind = field(
         st.selectbox,
         "Kind of AI *",
@@ -90,14 +112,18 @@ with left:
         format_func=lambda v: AiKind(v).label,
         placeholder="Choose a kind",
     )
+    form.show("ai_kind")
+    # Nothing preselected: who it serves is asked, so it cannot contradict "customers meet it directly".
     audience = field(
         st.radio,
-        "Serves",
+        "Serves *",
         "audience",
         options=[a.value for a in Audience],
+        index=None,
         horizontal=True,
         format_func=lambda v: Audience(v).label,
     )
+    form.show("audience")
 with right:
     owner = field(
         st.selectbox,
@@ -109,6 +135,7 @@ with right:
         placeholder="A named person answers for this AI system",
         help="The person accountable for the AI system and its outcomes.",
     )
+    form.show("owner_id")
     sponsor = field(
         st.selectbox,
         "Sponsor",
@@ -127,7 +154,19 @@ with right:
         format_func=names.get,
         placeholder="Needed before production",
     )
-    customer_facing = field(st.toggle, "Customers meet it directly", "customer_facing")
+    form.show("sponsor_id", "monitoring_owner_id")
+    staff_only = audience == Audience.employees
+    customer_facing = (
+        field(
+            st.toggle,
+            "Customers meet it directly",
+            "customer_facing",
+            disabled=staff_only,
+            help="On when customers talk to it or see what it produces themselves."
+            + (" It serves employees only, so customers do not meet it." if staff_only else ""),
+        )
+        and not staff_only
+    )
     about_people = field(st.toggle, "It makes or informs decisions about people", "about_people")
 
 st.subheader("Data")
@@ -139,6 +178,7 @@ personal_data = field(
     height=80,
     placeholder="e.g. name, order history; none",
 )
+form.show("personal_data")
 sensitive = field(st.checkbox, "Includes special-category data (health, biometrics, beliefs…)", "sensitive")
 readiness = st.columns(3)
 scale_help = "1 = missing or unusable, 3 = usable with work, 5 = ready today"
@@ -155,6 +195,7 @@ goal = field(
     height=80,
     placeholder="e.g. Within a year 30% of simple customer questions handled automatically, satisfaction above 8",
 )
+form.show("measurable_goal")
 trust = st.columns(2)
 disclosure = trust[0].checkbox("Customers are told when AI is involved", key=DRAFT + "disclosure")
 human_path = trust[1].checkbox("Customers can always reach a person", key=DRAFT + "human_path")
@@ -163,26 +204,29 @@ st.subheader("EU AI Act risk tier")
 st.caption("Answer yes to what applies; the suggested tier follows from your answers, and you confirm it.")
 answers = {q.key: st.checkbox(q.text, key=DRAFT + "q_" + q.key) for q in QUESTIONS}
 suggestion = suggest_tier(answers)
-st.info(
-    f"Suggested tier: **{suggestion.tier.label}**. {suggestion.reason.split(': ', 1)[1]}",
-    icon=":material/gavel:",
-)
+st.info(f"Suggested tier: **{suggestion.tier.label}**. {suggestion.reason}", icon=":material/gavel:")
 tiers = [t.value for t in AiActTier]
-# Keyed by the suggestion, so the confirmation follows the answers until the person changes it.
+# Keyed by the answers, so the confirmation and its reason follow every changed answer; the person can still
+# edit them once the answers are settled.
+answered = "_".join(sorted(k for k, yes in answers.items() if yes)) or "none"
+WIDGETS["ai_act_tier"] = f"{DRAFT}tier_{answered}"
+WIDGETS["ai_act_reason"] = f"{DRAFT}reason_{answered}"
 tier = st.selectbox(
     "Tier you confirm *",
     tiers,
     index=tiers.index(suggestion.tier),
-    key=f"{DRAFT}tier_{suggestion.tier}",
+    key=WIDGETS["ai_act_tier"],
     format_func=lambda v: AiActTier(v).label,
 )
+form.show("ai_act_tier")
 tier_reason = st.text_area(
     "Reason for the tier *",
     value=suggestion.reason,
-    key=f"{DRAFT}reason_{suggestion.tier}",
+    key=WIDGETS["ai_act_reason"],
     max_chars=5000,
     height=80,
 )
+form.show("ai_act_reason")
 if tier == AiActTier.prohibited:
     st.error(
         "A prohibited practice can be recorded, but it can never enter a pilot.", icon=":material/block:"
@@ -214,6 +258,27 @@ kpi_rows = st.data_editor(
     },
 )
 
+kpi_problems = [f for f in form.current() if f.startswith("kpi ")]
+for name in kpi_problems:
+    WIDGETS[name] = DRAFT + "kpis"
+form.show(*kpi_problems)
+
+st.divider()
+different = True
+if matches:
+    # The reason and the choice sit beside the button they hold back.
+    closest = matches[0]
+    different = st.checkbox(
+        f"{plain(title or 'This proposal')} is a different idea from {plain(closest.key)} · {plain(closest.title)}"
+        f" (title {round(100 * closest.title_score)}% and problem {round(100 * closest.problem_score)}% "
+        "similar): propose it anyway",
+        key=f"{DRAFT}different_{'_'.join(m.key for m in matches)}",
+    )
+    if not different:
+        st.caption(
+            ":material/info: Proposing waits for this answer, so the same idea is not registered twice."
+        )
+form.summary(shown=set(WIDGETS))
 if st.button(
     "Propose use case", type="primary", key="propose", icon=":material/send:", disabled=not different
 ):
@@ -242,11 +307,18 @@ if st.button(
         "ai_disclosure": disclosure,
         "human_path": human_path,
     }
-    created = context.attempt(
+    created, problems = context.attempt_form(
         lambda session: intake.propose(session, actor, fields, kpis=kpis, tier_answers=answers).key,
         success="Use case proposed.",
     )
     if created:
+        form.clear()
         for key in [k for k in st.session_state if str(k).startswith(DRAFT)]:
             del st.session_state[key]
         st.switch_page("pages/use_case.py", query_params={"uc": created})
+    elif problems:
+        for name in problems:
+            if name.startswith("kpi "):
+                WIDGETS[name] = DRAFT + "kpis"
+        form.remember(problems, WIDGETS)
+        st.rerun()

@@ -112,8 +112,8 @@ def suggest_tier(answers: dict[str, bool]) -> TierSuggestion:
     for tier in SEVERITY[:-1]:
         reasons = [q.reason for q in QUESTIONS if q.tier == tier and answers.get(q.key)]
         if reasons:
-            return TierSuggestion(tier, f"{tier.label}: " + "; ".join(reasons) + ".")
+            # The reason says why, without the tier's name: it is shown and stored beside the tier.
+            return TierSuggestion(tier, "From the answers: " + "; ".join(reasons) + ".")
     return TierSuggestion(
-        AiActTier.minimal,
-        "Minimal risk: no prohibited practice, no high-risk area and no transparency duty applies.",
+        AiActTier.minimal, "No prohibited practice, no high-risk area and no transparency duty applies."
     )

@@ -21,12 +21,21 @@ def upgrade() -> None:
     with op.batch_alter_table("kpi", schema=None) as batch_op:
         batch_op.add_column(sa.Column("retired_on", sa.Date(), nullable=True))
         batch_op.add_column(
-            sa.Column("retired_reason", sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False, server_default="")
+            sa.Column(
+                "retired_reason",
+                sqlmodel.sql.sqltypes.AutoString(length=5000),
+                nullable=False,
+                server_default="",
+            )
         )
     with op.batch_alter_table("gate_decision", schema=None) as batch_op:
         batch_op.add_column(sa.Column("assigned_to_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
-            "fk_gate_decision_assigned_to_id_person", "person", ["assigned_to_id"], ["id"], ondelete="SET NULL"
+            "fk_gate_decision_assigned_to_id_person",
+            "person",
+            ["assigned_to_id"],
+            ["id"],
+            ondelete="SET NULL",
         )
 
 

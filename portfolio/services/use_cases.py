@@ -525,39 +525,3 @@ def use_case_detail(session: Session, key: str, *, today: date | None = None) ->
 
 def use_case_keys(session: Session) -> list[tuple[str, str]]:
     return list(session.exec(select(UseCase.key, UseCase.title).order_by(UseCase.key)).all())
-
-
-SIMILARITY_THRESHOLD = 70  # 0-100; below this two proposals are not worth a second look
-
-
-def similar_use_cases(session: Session, title: str, problem: str = "", *, limit: int = 5) -> pd.DataFrame:
-    """Use cases anywhere in the portfolio that look like the same idea: similar words in the title or the
-    problem statement, in any order (not only exact matches)."""
-    from rapidfuzz import fuzz, utils
-
-    title, problem = title.strip(), problem.strip()
-    if len(title) < 4 and len(problem) < 12:
-        return pd.DataFrame(columns=["key", "title", "stage", "team", "similarity"])
-    rows = session.exec(
-        select(UseCase.key, UseCase.title, UseCase.problem, UseCase.stage, UseCase.team)
-    ).all()
-    found = []
-    for row in rows:
-        score = fuzz.token_set_ratio(title, row.title, processor=utils.default_process) if title else 0
-        if problem:
-            # Problem statements are long and worded differently, so they count a little less than titles.
-            score = max(
-                score, 0.85 * fuzz.token_set_ratio(problem, row.problem, processor=utils.default_process)
-            )
-        if score >= SIMILARITY_THRESHOLD:
-            found.append(
-                {
-                    "key": row.key,
-                    "title": row.title,
-                    "stage": row.stage,
-                    "team": row.team,
-                    "similarity": round(score),
-                }
-            )
-    found.sort(key=lambda item: -item["similarity"])
-    return pd.DataFrame(found[:limit], columns=["key", "title", "stage", "team", "similarity"])

@@ -52,8 +52,11 @@ class FieldProblems:
         current = self.current()
         if not current:
             return
-        marked = sum(1 for field in current if field in shown)
+        marked = [message for field, message in current.items() if field in shown]
         loose = [message for field, message in current.items() if field not in shown]
-        head = f"Please fix the {marked} problem{'s' if marked != 1 else ''} marked above." if marked else ""
-        items = "\n".join(f"- {plain(message)}" for message in loose)
-        st.error("\n\n".join(part for part in (head, items) if part), icon=":material/edit_note:")
+        count = len(current)
+        head = f"Please fix {'this problem' if count == 1 else f'these {count} problems'}" + (
+            " (each is also marked at its field):" if marked else ":"
+        )
+        items = "\n".join(f"- {plain(message)}" for message in marked + loose)
+        st.error(f"{head}\n\n{items}", icon=":material/edit_note:")

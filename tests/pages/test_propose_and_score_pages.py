@@ -22,6 +22,7 @@ def fill_proposal(at, **overrides):
         widget.set_value(values[name])
     at.selectbox(key="draft_sector").set_value("services")
     at.selectbox(key="draft_ai_kind").set_value("generative")
+    at.radio(key="draft_audience").set_value("customers")
     at.checkbox(key="draft_q_talks_to_people").check()
     return at.run()
 
@@ -47,7 +48,10 @@ def test_a_validation_error_keeps_the_draft(app_for, database_url, admin, engine
     at = app_for(database_url, "pages/propose.py")
     fill_proposal(at, team=" ")
     at.button(key="propose").click().run()
-    assert any("Team is required" in e.value for e in at.error)
+    assert [m.value for m in at.markdown if m.value.startswith(":red[")] == [
+        ":red[:material/error: Team is required\\.]"
+    ]
+    assert any("Please fix this problem (each is also marked at its field)" in e.value for e in at.error)
     assert at.text_input(key="draft_title").value == "Answer simple customer questions automatically"
     with Session(engine) as session:
         assert session.exec(select(UseCase)).first() is None
@@ -56,10 +60,41 @@ def test_a_validation_error_keeps_the_draft(app_for, database_url, admin, engine
 def test_likely_duplicates_are_shown_before_saving(app_for, demo_url):
     at = app_for(demo_url, "pages/propose.py")
     at.text_input(key="draft_title").set_value("Voice assistant in hotel rooms").run()
-    assert any("Similar use cases already exist" in w.value for w in at.warning)
+    assert any("looks like a use case already in the portfolio" in w.value for w in at.warning)
     assert at.button(key="propose").disabled
-    at.checkbox(key="draft_not_duplicate").check().run()
+    choice = next(c for c in at.checkbox if "is a different idea from UC\\-0003" in c.label)
+    assert "Proposing waits for this answer" in " ".join(c.value for c in at.caption)
+    choice.check().run()
     assert not at.button(key="propose").disabled
+
+
+def test_an_unrelated_proposal_is_not_held_back(app_for, demo_url):
+    at = app_for(demo_url, "pages/propose.py")
+    at.text_input(key="draft_title").set_value("Restaurant booking chat assistant")
+    at.text_area(key="draft_problem").set_value(
+        "Guests want to book a table in our restaurants by chat; staff miss bookings during service."
+    ).run()
+    assert not any("looks like a use case" in w.value for w in at.warning)
+    assert not at.button(key="propose").disabled
+
+
+def test_every_problem_is_shown_at_once_beside_its_field(app_for, database_url, admin):
+    at = app_for(database_url, "pages/propose.py")
+    assert at.radio(key="draft_audience").value is None  # who it serves is asked, not assumed
+    at.button(key="propose").click().run()
+    marked = [m.value for m in at.markdown if m.value.startswith(":red[")]
+    for message in ("Title is required", "Team is required", "Sector is required", "Serves is required"):
+        assert any(message in m for m in marked), message
+    assert any("problems (each is also marked at its field)" in e.value for e in at.error)
+
+
+def test_the_tier_reason_follows_the_answers_without_repeating_the_tier(app_for, demo_url):
+    at = app_for(demo_url, "pages/propose.py")
+    reason = next(t for t in at.text_area if t.label == "Reason for the tier *")
+    assert reason.value.startswith("No prohibited practice")
+    at.checkbox(key="draft_q_talks_to_people").check().run()
+    reason = next(t for t in at.text_area if t.label == "Reason for the tier *")
+    assert reason.value.startswith("From the answers:") and "Limited risk" not in reason.value
 
 
 def test_a_prohibited_tier_is_flagged(app_for, demo_url):

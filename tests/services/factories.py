@@ -17,6 +17,7 @@ class _Propose:
         return {
             "title": "Customer-service assistant",
             "problem": "Customers wait six minutes for simple answers.",
+            "audience": "customers",
             "team": "Customer service",
             "sector": "services",
             "owner_id": actor.id,

@@ -84,7 +84,9 @@ def test_an_inventory_imports_with_honest_history_gaps_and_extra_attributes(engi
         assert detail.use_case["extra"] == {"Notes": "first"}
         assert set(pipeline.board(session)["key"]) == {chat.key, fraud.key, route.key}
         # The overview calls the missing owners out as a governance gap.
-        governance = {g.key: g for g in overview(session, OverviewFilter(), today=utc_now().date()).governance}
+        governance = {
+            g.key: g for g in overview(session, OverviewFilter(), today=utc_now().date()).governance
+        }
         assert sorted(i.key for i in governance["no_owner"].items) == [chat.key, route.key]
         assert governance["no_owner"].items[0].detail == "No owner named"
 

@@ -10,7 +10,7 @@ from portfolio import db
 from portfolio.errors import InvalidInput, NotAllowed
 from portfolio.models import Assessment, Kpi, ScoringModel
 from portfolio.scoring import DEFAULT_CRITERIA
-from portfolio.services import assessments, intake, people, use_cases
+from portfolio.services import assessments, duplicates, intake, people, use_cases
 from tests.conftest import counts
 from tests.services.factories import propose, score_all
 
@@ -82,13 +82,13 @@ def test_likely_duplicates_are_found_by_meaning_not_only_exact_title(engine, adm
     )
     propose(engine, admin, title="Fresh-produce demand forecasting", problem="Stores throw away fresh food.")
     with Session(engine) as session:
-        found = use_cases.similar_use_cases(session, "Assistant answering simple customer questions")
+        found = duplicates.similar_use_cases(session, "Assistant answering simple customer questions")
         assert found["key"].tolist() == ["UC-0001"]
-        by_problem = use_cases.similar_use_cases(
+        by_problem = duplicates.similar_use_cases(
             session, "Chatbot", "Simple questions about opening hours make customers wait minutes for answers"
         )
         assert "UC-0001" in by_problem["key"].tolist()
-        assert use_cases.similar_use_cases(session, "Drone delivery of parcels").empty
+        assert duplicates.similar_use_cases(session, "Drone delivery of parcels").empty
 
 
 def criteria_rows(**changes):

@@ -27,3 +27,10 @@ def test_the_most_severe_tier_wins_and_lists_all_its_reasons():
 def test_unknown_questions_are_refused():
     with pytest.raises(ValueError, match="unknown questions"):
         suggest_tier({"is_cool": True})
+
+
+def test_the_reason_does_not_repeat_the_tier_name():
+    for answers in ({}, {"talks_to_people": True}, {"employment": True}):
+        suggestion = suggest_tier(answers)
+        assert not suggestion.reason.startswith(suggestion.tier.label)
+        assert suggestion.reason[0].isupper() and suggestion.reason.endswith(".")
