@@ -10,8 +10,18 @@ pytestmark = pytest.mark.e2e
 
 
 def choose(page, label: str, option: str, *, within: str = '[data-testid="stMain"]') -> None:
-    page.locator(within).get_by_label(label, exact=True).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _attempt in range(3):  # a rerun finishing just after the click can close the menu: open it again
+        page.locator(within).get_by_label(label, exact=True).click()
+        target = page.get_by_role("option", name=option, exact=True)
+        try:
+            target.wait_for(timeout=5_000)
+            target.click()
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            settle(page)
     settle(page)
 
 
@@ -40,6 +50,8 @@ def test_propose_then_two_reviewers_score_then_the_matrix_shows_it(page, server)
     settle(page)
     choose(page, "Sector *", "Retail")
     choose(page, "Kind of AI *", "Predictive")
+    page.get_by_text("Customers", exact=True).click()  # who it serves is asked, not preselected
+    settle(page)
     page.get_by_role("button", name="Propose use case").click()
     page.wait_for_url(re.compile(r"/use_case\?uc=UC-0037"), timeout=30_000)
     settle(page)
