@@ -254,14 +254,16 @@ with tabs[2]:
             ):
                 st.rerun()
         with st.expander("Add a KPI"):
+            # A KPI added starts a fresh, empty form (keyed by how many were added), so it is not added twice.
+            added = st.session_state.get(f"kpis_added_{chosen}", 0)
             templates = kpi_catalogue.templates_for(uc["sector"])
             template = st.selectbox(
                 "Start from",
                 [None, *templates],
-                key=f"template_{chosen}",
+                key=f"template_{chosen}_{added}",
                 format_func=lambda t: "A blank KPI" if t is None else f"{t.name} ({t.unit})",
             )
-            with st.form(f"kpi_{chosen}_{template.name if template else 'blank'}"):
+            with st.form(f"kpi_{chosen}_{added}_{template.name if template else 'blank'}"):
                 cols = st.columns(3)
                 kinds, units, directions = (
                     [k.value for k in KpiKind],
@@ -295,6 +297,7 @@ with tabs[2]:
                     lambda session: results.define_kpi(session, actor, chosen, reporter_id=actor.id, **new),
                     success="KPI added.",
                 ):
+                    st.session_state[f"kpis_added_{chosen}"] = added + 1
                     st.rerun()
         st.page_link(
             "pages/results.py", label="Log results", icon=":material/add_chart:", query_params={"uc": chosen}

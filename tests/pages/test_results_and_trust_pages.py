@@ -65,13 +65,16 @@ def test_adding_a_kpi_from_the_catalogue_on_the_use_case(app_for, database_url, 
     key = propose(engine, admin)
     at = app_for(database_url, "pages/use_case.py", uc=key)
     assert not at.exception
-    template = at.selectbox(key=f"template_{key}")
+    template = at.selectbox(key=f"template_{key}_0")
     template.set_value(next(o for o in template.options if o.startswith("First-contact resolution"))).run()
     assert any(t.value == "First-contact resolution" for t in at.text_input)
     next(b for b in at.button if b.label == "Add KPI").click().run()
     assert not at.exception and not at.error
     with Session(engine) as session:
         assert session.exec(select(Kpi.name, Kpi.unit)).one() == ("First-contact resolution", "%")
+    # The form starts again empty, from a blank KPI, so the same KPI is not easily added twice.
+    assert at.selectbox(key=f"template_{key}_1").value is None
+    assert next(t for t in at.text_input if t.label == "KPI name *").value == ""
 
 
 def test_value_and_costs_on_the_use_case(app_for, demo_url):
