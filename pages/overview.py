@@ -40,7 +40,7 @@ panels.headline(view)
 st.subheader("Pipeline and flow")
 panels.funnel_and_flow(view)
 
-st.subheader(f"Pilot purgatory: {len(view.purgatory)}")
+st.subheader(f"Pilot purgatory: {view.purgatory_total}")
 panels.purgatory(view)
 
 st.subheader("KPI health")

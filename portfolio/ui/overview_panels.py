@@ -29,6 +29,7 @@ USE_CASE = "pages/use_case.py"
 ALL_STAGES = [*STAGE_ORDER, *EXIT_STAGES]
 STAGE_LABELS = [s.label for s in ALL_STAGES]
 LIST_LIMIT = 8  # rows a list shows before pointing to the rest
+PURGATORY_ROWS = 15
 
 
 # --- links --------------------------------------------------------------------------------------------------
@@ -230,12 +231,15 @@ def purgatory(view: Overview) -> None:
             "b_", sector=view.filters.sectors, team=view.filters.teams, tier=view.filters.tiers
         ),
     )
-    for item in view.purgatory:
+    for item in view.purgatory[:PURGATORY_ROWS]:
         with st.container(border=True, key=f"purgatory_{item.key}"):
             name, owner, age, decision = st.columns([6, 3, 2, 3], vertical_alignment="center")
             with name:
                 link_to_use_case(item.key, item.title)
-            owner.markdown(f"{plain(item.owner)}  \n:gray[{plain(item.team)}]")
+            owner.markdown(
+                (plain(item.owner) if item.owner else ":red[No owner named]")
+                + f"  \n:gray[{plain(item.team)}]"
+            )
             age.markdown(
                 (f":red[**{item.days_in_pilot} days**]" if item.over_limit else f"{item.days_in_pilot} days")
                 + f"  \n:gray[limit {item.limit_days}]"
@@ -253,6 +257,11 @@ def purgatory(view: Overview) -> None:
                     + (f"  \n:gray[{item.extensions} extension(s)]" if item.extensions else "")
                     + ("  \n:gray[Paused]" if item.paused else "")
                 )
+
+    if view.purgatory_total > PURGATORY_ROWS:
+        st.caption(
+            f"The {PURGATORY_ROWS} most pressing of {view.purgatory_total}; the pipeline board lists them all."
+        )
 
 
 # --- KPI and trust health -----------------------------------------------------------------------------------
@@ -319,8 +328,8 @@ def kpi_health(view: Overview) -> None:
                 + (f" on {day(alert.latest_on)}" if alert.latest_on else "")
                 + f", target {number(alert.target, alert.unit)}"
             )
-        if len(view.kpi_alerts) > LIST_LIMIT:
-            st.caption(f"and {len(view.kpi_alerts) - LIST_LIMIT} more; click a bar to see the use cases.")
+        if view.kpi_alerts_total > LIST_LIMIT:
+            st.caption(f"and {view.kpi_alerts_total - LIST_LIMIT} more; click a bar to see the use cases.")
 
 
 def trust(view: Overview) -> None:
@@ -373,6 +382,10 @@ def matrix_and_backlog(view: Overview) -> None:
             picked = event.selection.get("point_pick", []) if event else []
             if picked and picked[0].get("key"):
                 st.switch_page(USE_CASE, query_params={"uc": picked[0]["key"]})
+            if view.matrix_total > len(view.matrix):
+                st.caption(
+                    f"The {len(view.matrix)} highest-priority of {view.matrix_total} scored active use cases."
+                )
             st.page_link("pages/matrix.py", label="The full matrix", icon=":material/scatter_plot:")
     with backlog_col:
         st.markdown("**Top of the backlog: what to pilot next**")
@@ -449,14 +462,14 @@ def governance(view: Overview) -> None:
     columns = [column for _ in range(0, len(view.governance), 2) for column in st.columns(2)]
     for column, gap in zip(columns, view.governance, strict=False):
         with column, st.container(border=True, key=f"governance_{gap.key}"):
-            colour = "red" if gap.items else "green"
-            st.markdown(f":{colour}[**{len(gap.items)}**] {gap.label}", help=gap.explanation)
+            colour = "red" if gap.count else "green"
+            st.markdown(f":{colour}[**{gap.count}**] {gap.label}", help=gap.explanation)
             if not gap.items:
                 st.caption(gap.explanation)
             for item in gap.items[:LIST_LIMIT]:
                 link_to_use_case(item.key, item.title, plain(item.detail))
-            if len(gap.items) > LIST_LIMIT:
-                link_to_use_cases(f"All {len(gap.items)}", gap.drill, view.filters)
+            if gap.count > LIST_LIMIT:
+                link_to_use_cases(f"All {gap.count}", gap.drill, view.filters)
 
 
 OUTCOME_COLOURS = {

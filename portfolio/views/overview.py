@@ -50,6 +50,10 @@ STINT_WINDOW_DAYS = 365  # median time in stage: stays that are current or ended
 LESSON_WINDOW_DAYS = 365
 LESSONS_SHOWN = 6
 BACKLOG_SHOWN = 5
+# Lists and the small matrix keep the most pressing items, so the page and a snapshot stay small on a large
+# portfolio; the totals say how many there are, and the subsets hold every key behind a figure.
+LIST_LIMIT = 50
+MATRIX_POINTS = 500
 KPI_HEALTH_STAGES = (Stage.pilot, Stage.scale_up, Stage.production)
 # Worst first: a use case is filed under the worst status among its KPIs.
 STATUS_SEVERITY = (
@@ -234,8 +238,9 @@ class GovernanceGap:
     key: str  # high_risk_without_dpia, prohibited, no_owner, single_reviewer
     label: str
     explanation: str
-    items: list[GapItem]
+    items: list[GapItem]  # the first LIST_LIMIT
     drill: Drill
+    count: int = 0  # all of them
 
 
 @dataclass(frozen=True)
@@ -276,6 +281,9 @@ class Overview:
     governance: list[GovernanceGap]
     lessons: list[LessonItem]
     subsets: dict[str, Subset] = field(default_factory=dict)
+    purgatory_total: int = 0  # `purgatory` lists the first LIST_LIMIT, most pressing first
+    kpi_alerts_total: int = 0  # `kpi_alerts` lists the first LIST_LIMIT, worst first
+    matrix_total: int = 0  # `matrix` holds the MATRIX_POINTS highest-priority scored use cases
 
     @property
     def is_empty(self) -> bool:
@@ -350,6 +358,8 @@ def overview(
     impact_threshold, risk_threshold = quadrant_thresholds(session)
     kpis = q.kpis_of_active(session, scope)
     statuses = [status_of(k, today) for k in kpis]
+    scored_total, scored = q.scored_active(session, scope, MATRIX_POINTS)
+    stuck = _purgatory(session, scope, today, limits[Stage.pilot])
     return Overview(
         today=today,
         quarter=quarter_of(today).label,
@@ -364,7 +374,8 @@ def overview(
         ],
         flow_window_days=FLOW_WINDOW_DAYS,
         **_flow(session, scope, today, limits, build),
-        purgatory=_purgatory(session, scope, today, limits[Stage.pilot]),
+        purgatory=stuck[:LIST_LIMIT],
+        purgatory_total=len(stuck),
         **_kpi_health(kpis, statuses, by_stage, build),
         trust=_trust(session, scope, kpis, statuses, build),
         impact_threshold=impact_threshold,
@@ -378,8 +389,9 @@ def overview(
                 risk,
                 quadrant(impact, risk, impact_threshold, risk_threshold).value,
             )
-            for key, title, stage, impact, risk in q.scored_active(session, scope)
+            for key, title, stage, impact, risk in scored
         ],
+        matrix_total=scored_total,
         backlog=[
             BacklogItem(
                 key,
@@ -465,8 +477,9 @@ def _headline(
     stopped_now = q.stopped_between(session, scope, quarter.starts_at, tomorrow)
     stopped_then = q.stopped_between(session, scope, previous.starts_at, previous.ends_at)
     value_now, net_now, valued = _value_figures(q.value_now(session, scope), rate)
-    active_then = q.active_keys_as_of(session, scope, quarter.starts_at)
-    value_then, net_then, _ = _value_figures(q.value_as_of(session, previous.last_day, active_then), rate)
+    value_then, net_then, _ = _value_figures(
+        q.value_as_of(session, scope, quarter.starts_at, previous.last_day), rate
+    )
     on_time_now, due_now = _decisions_on_time(session, scope, quarter.starts_at, tomorrow, today)
     on_time_then, _ = _decisions_on_time(
         session, scope, previous.starts_at, previous.ends_at, quarter.first_day
@@ -682,7 +695,12 @@ def _kpi_health(
     ]
     in_stages = sum(by_stage.get(s, 0) for s in KPI_HEALTH_STAGES)
     alerts.sort(key=lambda a: (STATUS_SEVERITY.index(KpiStatus(a.status)), a.key, a.kpi))
-    return {"kpi_health": health, "without_kpis": in_stages - len(worst), "kpi_alerts": alerts}
+    return {
+        "kpi_health": health,
+        "without_kpis": in_stages - len(worst),
+        "kpi_alerts": alerts[:LIST_LIMIT],
+        "kpi_alerts_total": len(alerts),
+    }
 
 
 def _trust(
@@ -788,8 +806,9 @@ def _governance(session: Session, scope: q.Scope, build: _Builder) -> list[Gover
             name,
             label,
             explanation,
-            found[name],
+            found[name][:LIST_LIMIT],
             build.subset(f"governance:{name}", label, [i.key for i in found[name]]),
+            len(found[name]),
         )
         for name, (label, explanation) in GOVERNANCE.items()
     ]

@@ -304,12 +304,11 @@ def value_now(
 
 
 def value_as_of(
-    session: Session, day: date, active_keys: Sequence[str]
+    session: Session, scope: Scope, before: datetime, day: date
 ) -> list[tuple[str, float | None, float | None, str | None, float | None]]:
-    """As `value_now`, for the use cases in `active_keys` (those active then), with each value KPI's latest
-    measurement on or before `day`. Reads measurements of value KPIs only."""
-    if not active_keys:
-        return []
+    """As `value_now`, for the use cases active just before `before`, with each value KPI's latest
+    measurement on or before `day`. Reads the measurements of value KPIs only."""
+    stage_then = _latest_stage_before(before)
     # Each value KPI's last value on or before `day`: one index seek per KPI on (kpi_id, measured_on), never a
     # scan of the measurement history.
     value_then = (
@@ -320,14 +319,15 @@ def value_as_of(
         .correlate(Kpi)
         .scalar_subquery()
     )
-    query = (
+    query = scope.where(
         select(UseCase.key, UseCase.running_cost_per_month, UseCase.one_off_cost, Kpi.unit, value_then)
+        .join(stage_then, stage_then.c.use_case_id == UseCase.id)
         .join(
             Kpi,
             and_(Kpi.use_case_id == UseCase.id, Kpi.kind == KpiKind.business, col(Kpi.unit).in_(VALUE_UNITS)),
             isouter=True,
         )
-        .where(col(UseCase.key).in_(list(active_keys)))
+        .where(stage_then.c.rank == 1, col(stage_then.c.to_stage).in_(ACTIVE))
     )
     return [
         (key, running, one_off, unit if value is not None else None, value)
@@ -335,24 +335,20 @@ def value_as_of(
     ]
 
 
-def active_keys_as_of(session: Session, scope: Scope, before: datetime) -> list[str]:
-    ranked = _latest_stage_before(before)
-    query = scope.where(
-        select(UseCase.key)
-        .join(ranked, ranked.c.use_case_id == UseCase.id)
-        .where(ranked.c.rank == 1, col(ranked.c.to_stage).in_(ACTIVE))
-    )
-    return list(session.exec(query).all())
-
-
-def scored_active(session: Session, scope: Scope) -> list[tuple[str, str, str, float, float]]:
-    """(key, title, stage, impact, risk) of every scored active use case."""
+def scored_active(
+    session: Session, scope: Scope, limit: int
+) -> tuple[int, list[tuple[str, str, str, float, float]]]:
+    """How many active use cases are scored, and (key, title, stage, impact, risk) of the `limit` with the
+    highest priority (impact − 0.5 × risk), so a chart stays small however large the portfolio."""
+    scored = and_(col(UseCase.impact_score).is_not(None), col(UseCase.stage).in_(ACTIVE))
+    total = session.exec(scope.where(select(func.count()).select_from(UseCase).where(scored))).one()
     query = scope.where(
         select(UseCase.key, UseCase.title, UseCase.stage, UseCase.impact_score, UseCase.risk_score)
-        .where(col(UseCase.impact_score).is_not(None), col(UseCase.stage).in_(ACTIVE))
-        .order_by(UseCase.key)
+        .where(scored)
+        .order_by((UseCase.impact_score - 0.5 * UseCase.risk_score).desc(), UseCase.key)
+        .limit(limit)
     )
-    return [tuple(row) for row in session.exec(query).all()]
+    return total, [tuple(row) for row in session.exec(query).all()]
 
 
 def top_of_backlog(session: Session, scope: Scope, limit: int) -> list[tuple[str, str, str, float, float]]:

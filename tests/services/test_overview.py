@@ -417,3 +417,22 @@ def test_today_decides_what_is_overdue(demo_engine, page):
     pilots = scalar(demo_engine, "SELECT count(*) FROM use_case WHERE stage = 'pilot'")
     assert len(future.purgatory) == pilots > len(page.purgatory)
     assert all(p.over_limit for p in future.purgatory)
+
+
+def test_long_lists_keep_the_most_pressing_and_say_how_many(demo_engine, page, monkeypatch):
+    from portfolio.views import overview as module
+
+    monkeypatch.setattr(module, "LIST_LIMIT", 2)
+    monkeypatch.setattr(module, "MATRIX_POINTS", 3)
+    with Session(demo_engine) as session:
+        short = overview(session, today=TODAY)
+    assert short.purgatory == page.purgatory[:2] and short.purgatory_total == len(page.purgatory) > 2
+    assert short.kpi_alerts == page.kpi_alerts[:2] and short.kpi_alerts_total == len(page.kpi_alerts)
+    assert short.matrix_total == len(page.matrix)
+    assert [p.key for p in short.matrix] == column(
+        demo_engine,
+        f"SELECT key FROM use_case WHERE impact_score IS NOT NULL AND stage IN {ACTIVE} "
+        "ORDER BY impact_score - 0.5 * risk_score DESC, key LIMIT 3",
+    )
+    single = next(g for g in short.governance if g.key == "single_reviewer")
+    assert single.count == len(page.keys_behind("governance:single_reviewer")) and len(single.items) <= 2
