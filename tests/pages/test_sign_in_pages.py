@@ -72,7 +72,7 @@ def test_a_first_sign_in_registers_a_viewer(app_signed_in, database_url, engine)
     before = counts(engine)
     at = app_signed_in(database_url, nia())
     assert not at.exception
-    assert at.title[0].value == "Portfolio"
+    assert at.title[0].value == "Overview"  # the home page
     assert "Nia Okafor" in sidebar_text(at) and "Viewer" in sidebar_text(at)
     assert [b.label for b in at.sidebar.button] == ["Sign out"]
     assert not [s for s in at.selectbox if s.label == "Acting as"]
@@ -94,10 +94,10 @@ def test_a_viewer_cannot_reach_administrator_or_approver_pages(app_signed_in, da
     at = app_signed_in(database_url, nia(), page="pages/people.py")
     assert not at.exception
     assert (
-        at.title[0].value == "Portfolio"
+        at.title[0].value == "Overview"
     )  # the people page is not in her navigation: the app opens its home
     at = app_signed_in(database_url, nia(), page="pages/propose.py")
-    assert at.title[0].value == "Portfolio"
+    assert at.title[0].value == "Overview"
 
 
 def test_the_local_administrators_email_signs_in_as_the_administrator(app_signed_in, database_url):
