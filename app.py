@@ -15,7 +15,7 @@ actor = sign_in.identify()  # the sign-in screen, and nothing else, until someon
 
 sections: dict[str, list[st.Page]] = {}
 for spec in PAGES:
-    if spec.role in actor.roles:
+    if spec.open_to(actor.roles):
         sections.setdefault(spec.section, []).append(
             st.Page(
                 spec.script,

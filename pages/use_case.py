@@ -23,7 +23,7 @@ from portfolio.models import (
     Stage,
 )
 from portfolio.scoring import DISAGREEMENT_SPREAD, quadrant
-from portfolio.services import assessments, audit, gates, pipeline, results, use_cases
+from portfolio.services import assessments, gates, pipeline, results, use_cases
 from portfolio.ui import charts, context
 from portfolio.ui.editing_forms import edit_use_case_form
 from portfolio.ui.format import (
@@ -40,6 +40,7 @@ from portfolio.ui.queues import hold_notice
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
+from portfolio.views import audit as audit_view
 
 require_shell()
 
@@ -447,13 +448,19 @@ with tabs[4]:
                 st.markdown(f"**What we would do differently.** {lesson['do_differently']}")
 
 with tabs[5]:
-    trail = read(audit.audit_trail, "use_case", chosen)
+    trail = read(audit_view.use_case_trail, chosen)
     st.dataframe(
         trail,
         hide_index=True,
+        column_order=["When", "Who", "What", "Before", "After"],
         column_config={
-            "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
-            "Details": st.column_config.TextColumn("Details", width="large"),
+            "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm", width="small"),
+            "Who": st.column_config.TextColumn("Who", width="small"),
+            "What": st.column_config.TextColumn("What", width="small"),
+            "Before": st.column_config.TextColumn("Before", width="large"),
+            "After": st.column_config.TextColumn("After", width="large"),
         },
     )
-    st.caption("The audit trail is append-only: every change, who made it, and what it was before.")
+    st.caption(
+        "The audit trail is append-only: every change to this use case, its KPIs and results, who made it, and what it was before."
+    )

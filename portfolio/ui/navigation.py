@@ -14,7 +14,12 @@ class PageSpec:
     help: str
     section: str = "Overview"
     role: Role = Role.viewer
+    also_for: tuple[Role, ...] = ()  # other roles that open the page too
     sample_query: str = ""  # query string a smoke test opens the page with
+
+    def open_to(self, roles: frozenset[str]) -> bool:
+        """Whether someone holding `roles` has this page in their navigation."""
+        return self.role in roles or any(role in roles for role in self.also_for)
 
     @property
     def path(self) -> str:
@@ -123,5 +128,15 @@ PAGES: tuple[PageSpec, ...] = (
         "Gate checklists and the time a use case may stay in each stage before it is flagged.",
         section="Administration",
         role=Role.administrator,
+    ),
+    PageSpec(
+        "pages/audit.py",
+        "Audit trail",
+        ":material/history:",
+        "audit",
+        "Every recorded change: who made it, when, and before beside after; filter, page through and export.",
+        section="Administration",
+        role=Role.approver,
+        also_for=(Role.administrator,),
     ),
 )
