@@ -6,12 +6,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-import pandas as pd
-from sqlalchemy import String, cast
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
 from portfolio.errors import InvalidInput, StaleEditError
-from portfolio.models import AuditEvent, Kpi, Person, Stage, UseCase
+from portfolio.models import AuditEvent, Person, Stage
 
 SKIPPED = {"created_at", "updated_at"}
 
@@ -81,87 +79,11 @@ def record_event(
     return event
 
 
-ACTION_LABELS = {
-    "use_case.proposed": "Proposed",
-    "use_case.updated": "Edited",
-    "use_case.stage_changed": "Stage changed",
-    "assessment.recorded": "Scored",
-    "gate_decision.recorded": "Gate decision",
-    "pilot_review.recorded": "Pilot review",
-    "kpi.defined": "KPI defined",
-    "measurements.logged": "Results logged",
-    "measurement.corrected": "Result corrected",
-    "lesson.recorded": "Lesson recorded",
-    "person.created": "Person added",
-    "person.roles_changed": "Roles changed",
-    "scoring_model.created": "Scoring model created",
-    "setting.changed": "Setting changed",
-    "checklist.changed": "Checklist changed",
-}
-SUMMARY_FIELDS = (
-    "title",
-    "name",
-    "kpi",
-    "stage",
-    "outcome",
-    "gate",
-    "reason",
-    "impact",
-    "risk",
-    "count",
-    "values",
-)
-
-
 def _short(value: Any) -> str:
     if isinstance(value, list) and value and all(isinstance(v, dict) and "value" in v for v in value):
         value = ", ".join(f"{v.get('measured_on')}: {_short(v['value'])}" for v in value)
     text = format(value, ".15g") if isinstance(value, float) else str(value)
     return text if len(text) <= 80 else text[:77] + "…"
-
-
-def describe_event(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
-    """A one-line account of an event: "field: old → new" for what changed (with what it was about), the key
-    facts for new records."""
-    if before is not None and after:
-        return "; ".join(
-            f"{k}: {_short(before[k])} → {_short(v)}"
-            if k in before and before[k] != v
-            else f"{k}: {_short(v)}"
-            for k, v in after.items()
-            if k not in ("kpi_id", "measurement_id")
-        )
-    facts = after or {}
-    return "; ".join(f"{k}: {_short(facts[k])}" for k in SUMMARY_FIELDS if facts.get(k) not in (None, ""))
-
-
-def audit_trail(session: Session, entity: str, entity_id: Any, limit: int = 500) -> pd.DataFrame:
-    """The newest events first, as people read them; the full before/after stays in the database. A use
-    case's trail includes the events filed under its KPIs (results logged before they were filed under the
-    use case)."""
-    about = (AuditEvent.entity == entity) & (AuditEvent.entity_id == str(entity_id))
-    if entity == "use_case":
-        its_kpis = (
-            select(cast(Kpi.id, String))
-            .join(UseCase, UseCase.id == Kpi.use_case_id)
-            .where(UseCase.key == str(entity_id))
-        )
-        about = about | ((AuditEvent.entity == "kpi") & col(AuditEvent.entity_id).in_(its_kpis))
-    rows = session.exec(
-        select(AuditEvent).where(about).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
-    ).all()
-    return pd.DataFrame(
-        [
-            {
-                "When": e.at,
-                "Who": e.actor_name,
-                "What": ACTION_LABELS.get(e.action, e.action),
-                "Details": describe_event(e.before, e.after),
-            }
-            for e in rows
-        ],
-        columns=["When", "Who", "What", "Details"],
-    )
 
 
 # --- out-of-date edits --------------------------------------------------------------------------------------

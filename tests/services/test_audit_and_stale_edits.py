@@ -11,6 +11,7 @@ from portfolio.errors import Conflict, InvalidInput, StaleEditError
 from portfolio.models import AuditEvent, utc_now
 from portfolio.services import audit, people, results, use_cases
 from portfolio.services.audit import Actor
+from portfolio.views import audit as audit_view
 from tests.conftest import counts
 from tests.services.factories import propose
 
@@ -50,10 +51,10 @@ def test_logged_results_are_audited_with_their_values_on_the_use_case(engine, ad
         {"measured_on": r["measured_on"].isoformat(), "value": r["value"]} for r in rows
     ]
     with Session(engine) as session:
-        trail = audit.audit_trail(session, "use_case", key)
+        trail = audit_view.use_case_trail(session, key)
     logged = trail[trail["What"] == "Results logged"]
     assert len(logged) == 1
-    assert "Customer satisfaction" in logged.iloc[0]["Details"] and "8.4" in logged.iloc[0]["Details"]
+    assert "Customer satisfaction" in logged.iloc[0]["After"] and "8.4" in logged.iloc[0]["After"]
 
 
 def test_a_correction_is_audited_before_and_after_on_the_use_case(engine, admin):
@@ -73,9 +74,10 @@ def test_a_correction_is_audited_before_and_after_on_the_use_case(engine, admin)
     assert event.after["reason"] == "Survey double-counted"
     assert event.after["kpi"] == "Customer satisfaction" and event.after["measured_on"] == TODAY.isoformat()
     with Session(engine) as session:
-        trail = audit.audit_trail(session, "use_case", key)
-    details = trail[trail["What"] == "Result corrected"].iloc[0]["Details"]
-    assert "value: 7 → 8.6" in details and "Survey double-counted" in details
+        trail = audit_view.use_case_trail(session, key)
+    corrected = trail[trail["What"] == "Result corrected"].iloc[0]
+    assert corrected["Before"].endswith("Value: 7") and "Value: 8.6" in corrected["After"]
+    assert "Survey double-counted" in corrected["After"]
 
 
 def test_events_filed_under_a_kpi_show_on_its_use_case(engine, admin):
@@ -87,7 +89,7 @@ def test_events_filed_under_a_kpi_show_on_its_use_case(engine, admin):
             session, admin, "measurements.logged", "kpi", kpi_id, after={"kpi": "CSAT", "count": 2}
         )
     with Session(engine) as session:
-        assert "Results logged" in set(audit.audit_trail(session, "use_case", key)["What"])
+        assert "Results logged" in set(audit_view.use_case_trail(session, key)["What"])
 
 
 def test_an_empty_batch_writes_no_event(engine, admin):
