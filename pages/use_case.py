@@ -454,12 +454,13 @@ with tabs[5]:
         hide_index=True,
         column_order=["When", "Who", "What", "Before", "After"],
         column_config={
-            "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm", width="small"),
-            "Who": st.column_config.TextColumn("Who", width="small"),
-            "What": st.column_config.TextColumn("What", width="small"),
-            "Before": st.column_config.TextColumn("Before", width="large"),
-            "After": st.column_config.TextColumn("After", width="large"),
+            "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm", width=130),
+            "Who": st.column_config.TextColumn("Who", width=120),
+            "What": st.column_config.TextColumn("What", width=120),
+            "Before": st.column_config.TextColumn("Before", width=290),
+            "After": st.column_config.TextColumn("After", width=290),
         },
+        placeholder="—",
     )
     st.caption(
         "The audit trail is append-only: every change to this use case, its KPIs and results, who made it, and what it was before."

@@ -91,7 +91,7 @@ ENUMS_BY_FIELD: dict[str, tuple[type, ...]] = {
     "gate": (Gate,),
     "gates": (Gate,),
     "decision": (GateOutcome, PilotDecision),
-    "outcome": (LessonOutcome,),
+    "outcome": (GateOutcome, LessonOutcome),
     "category": (LessonCategory,),
     "kind": (KpiKind, AiKind),
     "ai_kind": (AiKind,),
