@@ -61,7 +61,9 @@ SERVICES: dict[str, tuple[Role, Callable[[Session, Any, World], Any]]] = {
     ),
     "edit a use case": (
         Role.contributor,
-        lambda s, a, w: use_cases.update_use_case(s, a, w.proposed, team="Front of house"),
+        lambda s, a, w: use_cases.update_use_case(
+            s, a, w.proposed, expected_version=1, team="Front of house"
+        ),
     ),
     "define a KPI": (
         Role.contributor,
@@ -75,7 +77,9 @@ SERVICES: dict[str, tuple[Role, Callable[[Session, Any, World], Any]]] = {
     ),
     "correct a result": (
         Role.contributor,
-        lambda s, a, w: results.correct_measurement(s, a, w.measurement_id, value=7.9, reason="Typo"),
+        lambda s, a, w: results.correct_measurement(
+            s, a, w.measurement_id, expected_version=1, value=7.9, reason="Typo"
+        ),
     ),
     "write a lesson": (Role.contributor, lambda s, a, w: lessons.record_lesson(s, a, w.in_pilot, **LESSON)),
     "score a use case": (
