@@ -2,19 +2,42 @@
 
 from typing import Annotated, Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from portfolio import db
 from portfolio.config import Settings, load_settings
 from portfolio.errors import PortfolioError
 
+
+class _SaysWhatWentWrong(TyperGroup):
+    """Every command's database faults (server down, locked, not a database, read-only folder) end in one
+    sentence and exit code 1, never a traceback; the mapping lives in portfolio.db.database_fault."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as error:
+            fault = db.database_fault(error, _in_use.get("url"))
+            if fault is None:
+                raise
+            _fail(fault)
+
+
+_in_use: dict[str, str] = {}  # the database the running command opened, for naming it in a fault
+
 app = typer.Typer(
+    cls=_SaysWhatWentWrong,
     help="AI Pilot Portfolio: manage the database and the demo portfolio from the command line.",
     no_args_is_help=True,
     add_completion=False,
 )
 db_app = typer.Typer(
-    help="Database schema: upgrade to the newest version, show the current one.", no_args_is_help=True
+    help="Database schema: upgrade to the newest version, show the current one, or go back to an earlier one.",
+    no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
 
@@ -30,7 +53,9 @@ DatabaseUrl = Annotated[
 
 
 def _settings(database_url: str | None) -> Settings:
-    return load_settings(database_url=database_url)
+    settings = load_settings(database_url=database_url)
+    _in_use["url"] = settings.effective_database_url
+    return settings
 
 
 def _fail(error: Exception) -> None:
@@ -60,8 +85,44 @@ def db_current(database_url: DatabaseUrl = None) -> None:
         engine = db.make_engine(settings.effective_database_url)
         db.check_connection(engine)
         current, head = db.current_revision(engine), db.head_revision(engine)
-        state = "up to date" if current == head else f"behind; run `portfolio db upgrade` to reach {head}"
+        if current == head:
+            state = "up to date"
+        elif not db.known_revision(engine, current):
+            state = (
+                f"newer than this version of the app knows (its newest is {head}); a newer version upgraded "
+                "it, so use that version"
+            )
+        else:
+            state = f"behind; run `portfolio db upgrade` to reach {head}"
         typer.echo(f"Revision {current or 'none (empty database)'}: {state}.")
+    except PortfolioError as error:
+        _fail(error)
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[
+        str,
+        typer.Argument(help="Revision to go back to (see `portfolio db current`), -1 for one step, or base."),
+    ] = "-1",
+    allow_data_loss: Annotated[
+        bool,
+        typer.Option(
+            "--allow-data-loss",
+            help="Go ahead even though the downgrade deletes stored data (it says what first). Take a backup.",
+        ),
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Take the schema back to an earlier revision. Refuses when that would delete data, saying what."""
+    settings = _settings(database_url)
+    try:
+        engine = db.make_engine(settings.effective_database_url)
+        db.downgrade(engine, revision, allow_data_loss=allow_data_loss)
+        typer.echo(
+            f"Database {db.describe(settings.effective_database_url)} is at revision "
+            f"{db.current_revision(engine) or 'none (empty database)'}."
+        )
     except PortfolioError as error:
         _fail(error)
 

@@ -39,4 +39,12 @@ class RuleViolation(PortfolioError):
 
 
 class DatabaseUnavailable(PortfolioError):
-    pass
+    """The database cannot be used: unreachable, not a database, read-only, or at an unknown schema."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another change held the database for longer than the busy timeout; trying again usually works."""
+
+
+class DataLossRefused(PortfolioError):
+    """A schema downgrade would delete stored data and was not explicitly allowed."""

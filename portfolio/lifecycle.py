@@ -64,7 +64,7 @@ def plan_move(source: Stage | str, target: Stage | str) -> Move:
     """The move from `source` to `target` and what it needs, or RuleViolation saying why it is not allowed."""
     try:
         source, target = Stage(source), Stage(target)
-    except ValueError:
+    except (ValueError, TypeError):
         raise RuleViolation(f"Unknown stage. Choose one of: {', '.join(s.label for s in Stage)}.") from None
     if source == target:
         raise RuleViolation(f"The use case is already in {source.label}.")

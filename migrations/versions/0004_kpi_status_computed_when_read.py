@@ -20,6 +20,9 @@ down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Undoing this revision restores a column (filled from the kept values): nothing is lost.
+DATA_LOST_ON_DOWNGRADE: dict[str, list[str] | None] = {}
+
 STATUSES = "'achieved', 'on_track', 'at_risk', 'off_track', 'no_recent_data'"
 
 

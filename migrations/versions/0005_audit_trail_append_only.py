@@ -18,6 +18,9 @@ down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Undoing this revision drops triggers only: nothing is lost.
+DATA_LOST_ON_DOWNGRADE: dict[str, list[str] | None] = {}
+
 MESSAGE = "The audit trail is append-only: recorded changes cannot be altered or deleted."
 
 

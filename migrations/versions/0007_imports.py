@@ -16,6 +16,11 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What `portfolio db downgrade` warns about: undoing this revision drops these columns (publish only matters where set).
+DATA_LOST_ON_DOWNGRADE: dict[str, list[str] | None] = {
+    "use_case": ["external_id", "started_on", "import_key", "publish = true"]
+}
+
 
 def upgrade() -> None:
     with op.batch_alter_table("use_case", schema=None) as batch_op:

@@ -16,6 +16,12 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# What `portfolio db downgrade` warns about: undoing this revision drops these columns.
+DATA_LOST_ON_DOWNGRADE: dict[str, list[str] | None] = {
+    "kpi": ["retired_on", "retired_reason <> ''"],
+    "gate_decision": ["assigned_to_id"],
+}
+
 
 def upgrade() -> None:
     with op.batch_alter_table("kpi", schema=None) as batch_op:

@@ -1,5 +1,6 @@
 """The scoring model (versioned) and reviewers' assessments of use cases."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,7 +27,7 @@ from portfolio.models.tables import LONG
 from portfolio.services.audit import SYSTEM, Actor, record_event
 from portfolio.services.people import require_role
 from portfolio.services.use_cases import get_use_case, quadrant_thresholds
-from portfolio.validation import Input, text_problem, validate
+from portfolio.validation import Input, Percent, shown, text_problem, validate
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,15 @@ def active_model(session: Session) -> ActiveModel:
     )
 
 
+class OverallComment(Input):
+    comment: str = Field(default="", title="Overall comment", max_length=LONG)
+
+
 def _check_scores(model: ActiveModel, scores: dict[str, Any], comments: dict[str, str]) -> dict[str, int]:
+    if not isinstance(scores, dict):
+        raise InvalidInput({"scores": "Give a score from 1 to 5 for each criterion."})
+    if not isinstance(comments, dict):
+        raise InvalidInput({"comments": "Give the comments by criterion."})
     problems: dict[str, str] = {}
     clean: dict[str, int] = {}
     for spec in model.criteria:
@@ -107,25 +116,41 @@ def _check_scores(model: ActiveModel, scores: dict[str, Any], comments: dict[str
         if value is None:
             problems[spec.key] = f"{spec.name}: give a score from 1 to 5."
             continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
-            problems[spec.key] = f"{spec.name}: the score must be a whole number from 1 to 5 (got {value!r})."
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or int(value) != value
+        ):
+            problems[spec.key] = (
+                f"{spec.name}: the score must be a whole number from 1 to 5 (got {shown(value)})."
+            )
             continue
         if not scoring.MIN_SCORE <= value <= scoring.MAX_SCORE:
             problems[spec.key] = f"{spec.name}: the score must be from 1 to 5 (got {value})."
             continue
-        comment = (comments.get(spec.key) or "").strip()
+        comment = comments.get(spec.key) or ""
+        if not isinstance(comment, str):
+            problems[spec.key] = f"{spec.name}: the comment must be text (got {shown(comment)})."
+            continue
+        comment = comment.strip()
         if value in (scoring.MIN_SCORE, scoring.MAX_SCORE) and not comment:
             problems[spec.key] = (
                 f"{spec.name}: explain a score of {int(value)} in a comment (extreme scores need one)."
             )
             continue
-        if len(comment) > LONG or (comment and text_problem(comment)):
-            problems[spec.key] = f"{spec.name}: the comment is too long or has broken characters."
+        if len(comment) > LONG:
+            problems[spec.key] = f"{spec.name}: the comment is too long: keep it to {LONG:,} characters."
+            continue
+        if problem := text_problem(comment):
+            problems[spec.key] = f"{spec.name}: the comment {problem}."
             continue
         clean[spec.key] = int(value)
     unknown = set(scores) - {c.key for c in model.criteria}
-    for key in sorted(unknown):
-        problems[key] = f"{key} is not a criterion of scoring model version {model.version_number}."
+    for key in sorted(unknown, key=str):
+        problems[str(key)] = (
+            f"{shown(key)} is not a criterion of scoring model version {model.version_number}."
+        )
     if problems:
         raise InvalidInput(problems)
     return clean
@@ -172,8 +197,7 @@ def record_assessment(
     model = active_model(session)
     comments = comments or {}
     clean = _check_scores(model, scores, comments)
-    if len(comment) > LONG or text_problem(comment):
-        raise InvalidInput({"comment": "The overall comment is too long or has broken characters."})
+    comment = validate(OverallComment, {"comment": comment}).comment
     impact = scoring.composite(clean, model.criteria, Dimension.impact)
     risk = scoring.composite(clean, model.criteria, Dimension.risk)
     assessment = Assessment(
@@ -182,7 +206,7 @@ def record_assessment(
         scoring_model_id=model.id,
         impact_score=impact,
         risk_score=risk,
-        comment=comment.strip(),
+        comment=comment,
         assessed_at=at or utc_now(),
     )
     session.add(assessment)
@@ -219,14 +243,14 @@ class CriterionInput(Input):
     description: str = Field(default="", title="Description", max_length=LONG)
     anchor_low: str = Field(title="What a 1 means", min_length=1, max_length=LONG)
     anchor_high: str = Field(title="What a 5 means", min_length=1, max_length=LONG)
-    weight: float = Field(title="Weight", gt=0, le=100, allow_inf_nan=False)
+    weight: Percent = Field(title="Weight", gt=0)
 
 
 class ScoringModelInput(Input):
     name: str = Field(title="Model name", min_length=1, max_length=200)
     note: str = Field(default="", title="What changed", max_length=LONG)
-    impact_threshold: float = Field(default=50.0, ge=0, le=100, title="Impact threshold")
-    risk_threshold: float = Field(default=50.0, ge=0, le=100, title="Risk threshold")
+    impact_threshold: Percent = Field(default=50.0, title="Impact threshold")
+    risk_threshold: Percent = Field(default=50.0, title="Risk threshold")
 
 
 MIN_CRITERIA_PER_DIMENSION = 2
@@ -272,7 +296,9 @@ def create_model_version(
     """A new active version of the scoring model. Earlier scores keep the version they were made under."""
     require_role(session, actor, Role.administrator, "change the scoring model")
     data = validate(ScoringModelInput, fields)
-    checked = check_criteria(criteria)
+    if not isinstance(criteria, list | tuple):
+        raise InvalidInput({"criteria": "Give the criteria as a list."})
+    checked = check_criteria(list(criteria))
     latest = session.exec(select(func.max(ScoringModel.version_number))).one() or 0
     previous = session.exec(select(ScoringModel).where(ScoringModel.is_active)).all()
     for model in previous:

@@ -30,7 +30,7 @@ from portfolio.models.tables import LONG, SHORT
 from portfolio.services.audit import SYSTEM, Actor, as_record, record_event
 from portfolio.services.people import require_role
 from portfolio.services.use_cases import change_stage, get_use_case
-from portfolio.validation import Input, validate
+from portfolio.validation import Day, Input, ItemKey, LongText, choice, validate
 
 # --- checklists, configurable by an administrator -----------------------------------------------------------
 
@@ -104,7 +104,9 @@ class ChecklistItemInput(Input):
 def replace_checklist(session: Session, actor: Actor, gate: Gate | str, rows: list[dict[str, Any]]) -> None:
     """Set a gate's checklist. Decisions already taken keep the checklist as it stood at decision time."""
     require_role(session, actor, Role.administrator, "change gate checklists")
-    gate = Gate(gate)
+    gate = choice(Gate, gate, "gate", "Gate")
+    if not isinstance(rows, list | tuple):
+        raise InvalidInput({"items": "Give the checklist as a list of items."})
     items, problems = [], {}
     for number, row in enumerate(rows, start=1):
         try:
@@ -215,9 +217,9 @@ def preview_checklist(
 class CharterInput(Input):
     hypothesis: str = Field(title="Hypothesis", min_length=1, max_length=LONG)
     scope: str = Field(title="Scope (sites, channels or customers)", min_length=1, max_length=LONG)
-    start_on: date = Field(title="Start date")
-    planned_end_on: date = Field(title="Planned end date")
-    decision_on: date = Field(title="Pilot decision date")
+    start_on: Day = Field(title="Start date")
+    planned_end_on: Day = Field(title="Planned end date")
+    decision_on: Day = Field(title="Pilot decision date")
     min_evidence: str = Field(
         title="Minimum evidence before the result counts", min_length=1, max_length=LONG
     )
@@ -240,7 +242,10 @@ def charter_problems(raw: dict[str, Any]) -> tuple[CharterInput | None, dict[str
         charter = validate(CharterInput, raw)
     except InvalidInput as error:
         problems |= error.problems
-    problems |= _charter_date_problems(raw.get("start_on"), raw.get("planned_end_on"), raw.get("decision_on"))
+    if isinstance(raw, dict):
+        problems |= _charter_date_problems(
+            raw.get("start_on"), raw.get("planned_end_on"), raw.get("decision_on")
+        )
     return (None if problems else charter), problems
 
 
@@ -255,9 +260,9 @@ class GateDecisionInput(Input):
     gate: Gate = Field(title="Gate")
     outcome: GateOutcome = Field(title="Decision")
     rationale: str = Field(title="Rationale", min_length=1, max_length=LONG)
-    decided_on: date = Field(title="Date of this decision")
-    confirmed: dict[str, bool] = Field(default_factory=dict, title="Confirmed items")
-    overrides: dict[str, str] = Field(default_factory=dict, title="Overrides")
+    decided_on: Day = Field(title="Date of this decision")
+    confirmed: dict[ItemKey, bool] = Field(default_factory=dict, title="Confirmed items", max_length=100)
+    overrides: dict[ItemKey, LongText] = Field(default_factory=dict, title="Override reasons", max_length=100)
     reject_on_no_go: bool = Field(default=False, title="Reject on no-go")
     charter: dict[str, Any] | None = Field(default=None, title="Pilot charter")
 
@@ -270,8 +275,12 @@ def _at(day: date) -> datetime | None:
 def _outcome(value: Any) -> GateOutcome | None:
     try:
         return GateOutcome(value)
-    except ValueError:
+    except (ValueError, TypeError):
         return None
+
+
+def _usable_dict(value: Any) -> dict[str, Any]:
+    return {k: v for k, v in value.items() if isinstance(k, str)} if isinstance(value, dict) else {}
 
 
 def record_gate_decision(session: Session, actor: Actor, key: str, **fields: Any) -> GateDecision:
@@ -289,7 +298,7 @@ def record_gate_decision(session: Session, actor: Actor, key: str, **fields: Any
         data, problems = None, dict(error.problems)
     try:
         gate = Gate(data.gate if data else fields.get("gate"))
-    except ValueError:
+    except (ValueError, TypeError):
         raise InvalidInput(problems) from None
     outcome = GateOutcome(data.outcome) if data else _outcome(fields.get("outcome"))
     decided_on = data.decided_on if data else fields.get("decided_on")
@@ -315,9 +324,10 @@ def record_gate_decision(session: Session, actor: Actor, key: str, **fields: Any
     facts = gate_facts(session, use_case, today=decided_on if isinstance(decided_on, date) else None)
     if charter is not None:
         facts = replace(facts, charter_recorded=True)
-    confirmed = data.confirmed if data else dict(fields.get("confirmed") or {})
+    # With invalid input (already in `problems`) the checklist is still evaluated, from what is usable.
+    confirmed = data.confirmed if data else _usable_dict(fields.get("confirmed"))
     results = checklist.evaluate(checklist_items(session, gate), facts, confirmed)
-    raw_overrides = (data.overrides if data else fields.get("overrides")) or {}
+    raw_overrides = data.overrides if data else _usable_dict(fields.get("overrides"))
     overrides = {k: v.strip() for k, v in raw_overrides.items() if isinstance(v, str) and v.strip()}
     if go:
         for item in checklist.missing_overrides(results, overrides):
@@ -412,9 +422,9 @@ def _log_review(
 class PilotReviewInput(Input):
     decision: PilotDecision = Field(title="Decision")
     reason: str = Field(title="Reason", min_length=1, max_length=LONG)
-    decided_on: date = Field(title="Decision date")
-    new_end_on: date | None = Field(default=None, title="New end date")
-    new_decision_on: date | None = Field(default=None, title="New decision date")
+    decided_on: Day = Field(title="Decision date")
+    new_end_on: Day | None = Field(default=None, title="New end date")
+    new_decision_on: Day | None = Field(default=None, title="New decision date")
 
 
 def extend_or_pause_pilot(session: Session, actor: Actor, key: str, **fields: Any) -> PilotReview:

@@ -9,7 +9,7 @@ from portfolio.errors import InvalidInput
 from portfolio.models import UseCase
 from portfolio.services import results, use_cases
 from portfolio.services.audit import Actor
-from portfolio.validation import validate
+from portfolio.validation import shown, validate
 
 
 def propose(
@@ -23,6 +23,10 @@ def propose(
     """All or nothing: a bad KPI row refuses the whole proposal, so nothing half-written is stored. Every
     problem with the facts and the KPI rows is reported at once, each under its field (`kpi N` for a row).
     Who it serves is asked, not assumed, so it cannot contradict whether customers meet it directly."""
+    if not isinstance(fields, dict):
+        raise InvalidInput({"fields": "Give the use case's fields."})
+    if not isinstance(kpis, list | tuple) or not all(isinstance(kpi, dict) for kpi in kpis):
+        raise InvalidInput({"kpis": "Give the first KPIs as a list, each with its fields."})
     fields = dict(fields)
     problems: dict[str, str] = {}
     if fields.get("audience") is None:
@@ -41,10 +45,12 @@ def propose(
     if problems:
         raise InvalidInput(problems)
     if tier_answers is not None:
+        if not isinstance(tier_answers, dict) or not all(isinstance(v, bool) for v in tier_answers.values()):
+            raise InvalidInput({"tier_answers": "Answer each questionnaire question with yes or no."})
         unknown = set(tier_answers) - set(QUESTION_KEYS)
         if unknown:
             raise InvalidInput(
-                {"tier_answers": f"Unknown questionnaire answers: {', '.join(sorted(unknown))}."}
+                {"tier_answers": f"Unknown questionnaire answers: {', '.join(sorted(map(shown, unknown)))}."}
             )
         suggestion = suggest_tier(tier_answers)
         fields["extra"] = dict(fields.get("extra") or {}) | {

@@ -12,7 +12,7 @@ from portfolio.models.tables import LONG, SHORT
 from portfolio.services.audit import Actor, as_record, record_event
 from portfolio.services.people import require_role
 from portfolio.services.use_cases import change_stage, get_use_case
-from portfolio.validation import Input, validate
+from portfolio.validation import Input, Tag, check_moment, reason_text, validate
 
 
 class LessonInput(Input):
@@ -23,7 +23,7 @@ class LessonInput(Input):
     category: LessonCategory = Field(title="Category")
     root_cause: str = Field(default="", title="Root cause", max_length=LONG)
     do_differently: str = Field(default="", title="What we would do differently", max_length=LONG)
-    tags: list[str] = Field(default_factory=list, title="Tags", max_length=20)
+    tags: list[Tag] = Field(default_factory=list, title="Tags", max_length=20)
 
 
 def record_lesson(session: Session, actor: Actor, key: str, **fields: Any) -> Lesson:
@@ -49,6 +49,8 @@ def stop_with_lesson(
     require_role(session, actor, Role.approver, "stop a use case")
     use_case = get_use_case(session, key)
     lifecycle.plan_move(use_case.stage, Stage.stopped)  # refuses with the reason unless stopping is allowed
+    reason = reason_text(reason)
+    at = check_moment(at, "at", "The date of the stop")
     lesson = _add_lesson(session, actor, key, lesson_fields)
     if use_case.stage == Stage.pilot:
         from portfolio.services.gates import _log_review
@@ -59,9 +61,7 @@ def stop_with_lesson(
             use_case,
             PilotDecision.stop,
             (at or utc_now()).date(),
-            reason.strip() or lesson.title,
+            reason or lesson.title,
         )
-    change_stage(
-        session, actor, use_case, Stage.stopped, reason=reason.strip() or f"Stopped: {lesson.title}", at=at
-    )
+    change_stage(session, actor, use_case, Stage.stopped, reason=reason or f"Stopped: {lesson.title}", at=at)
     return lesson

@@ -1,6 +1,8 @@
 """People and their roles, and the role checks every other service uses."""
 
+import re
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 from pydantic import Field, field_validator
@@ -9,7 +11,7 @@ from sqlmodel import Session, col, func, select
 from portfolio.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portfolio.models import Person, PersonRole, Role
 from portfolio.services.audit import SYSTEM, Actor, as_record, record_event
-from portfolio.validation import Input, validate
+from portfolio.validation import Input, check_id, shown, text_problem, validate
 
 ROLE_PURPOSE = {
     Role.viewer: "see the portfolio",
@@ -18,6 +20,11 @@ ROLE_PURPOSE = {
     Role.approver: "record gate decisions",
     Role.administrator: "manage people, the scoring model and settings",
 }
+
+
+# One @, something before it, and a domain of dot-separated labels ending in a top-level domain of letters:
+# refuses "x@.", "x@y", "a b@c.org" and "x@-y.org".
+EMAIL = re.compile(r"[^@\s]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
 
 
 class PersonInput(Input):
@@ -29,8 +36,7 @@ class PersonInput(Input):
     @field_validator("email")
     @classmethod
     def _email_shape(cls, value: str) -> str:
-        local, at, domain = value.partition("@")
-        if not at or not local or "." not in domain or " " in value:
+        if not EMAIL.fullmatch(value):
             raise ValueError("write a full e-mail address such as name@example.org")
         return value.lower()
 
@@ -56,9 +62,13 @@ def require_role(session: Session, actor: Actor, role: Role, doing: str) -> None
 
 
 def actor_for(session: Session, email: str) -> Actor:
-    person = session.exec(select(Person).where(Person.email == email.strip().lower())).first()
+    person = (
+        session.exec(select(Person).where(Person.email == email.strip().lower())).first()
+        if isinstance(email, str) and len(email) <= 254 and not text_problem(email)
+        else None
+    )
     if person is None:
-        raise NotFound(f"Nobody with the e-mail {email} is registered in this portfolio.")
+        raise NotFound(f"Nobody with the e-mail {shown(email)} is registered in this portfolio.")
     return Actor(id=person.id, name=person.name, email=person.email, roles=roles_of(session, person.id))
 
 
@@ -100,7 +110,7 @@ def register_on_first_sign_in(session: Session, *, email: str, name: str) -> Act
 
 
 def get_person(session: Session, person_id: int | None, field: str = "person") -> Person:
-    person = session.get(Person, person_id) if person_id is not None else None
+    person = session.get(Person, person_id) if check_id(person_id) else None
     if person is None:
         raise InvalidInput({field: f"Choose a registered person for {field.replace('_', ' ')}."})
     return person
@@ -114,13 +124,18 @@ def _set_roles(session: Session, person_id: int, roles: Iterable[str]) -> None:
         session.add(PersonRole(person_id=person_id, role=role))
 
 
+def _role_list(roles: Any) -> Any:
+    """Roles as a list (viewer when none), or as given when they are not a collection, for validation to refuse."""
+    if isinstance(roles, list | tuple | set | frozenset):
+        return sorted(roles, key=str) or ["viewer"]
+    return roles
+
+
 def create_person(
     session: Session, actor: Actor, *, name: str, email: str, team: str = "", roles: Iterable[str] = ()
 ) -> Person:
     require_role(session, actor, Role.administrator, "add people")
-    data = validate(
-        PersonInput, {"name": name, "email": email, "team": team, "roles": list(roles) or ["viewer"]}
-    )
+    data = validate(PersonInput, {"name": name, "email": email, "team": team, "roles": _role_list(roles)})
     taken = session.exec(select(Person.id).where(func.lower(Person.email) == data.email)).first()
     if taken is not None:
         raise Conflict(f"Someone with the e-mail {data.email} is already registered.")
@@ -136,10 +151,12 @@ def create_person(
 
 def set_roles(session: Session, actor: Actor, person_id: int, roles: Iterable[str]) -> None:
     require_role(session, actor, Role.administrator, "change roles")
-    person = session.get(Person, person_id)
+    person = session.get(Person, person_id) if check_id(person_id) else None
     if person is None:
         raise NotFound("That person no longer exists.")
-    wanted = validate(PersonInput, {"name": person.name, "email": person.email, "roles": list(roles)}).roles
+    wanted = validate(
+        PersonInput, {"name": person.name, "email": person.email, "roles": _role_list(roles)}
+    ).roles
     before = sorted(roles_of(session, person_id))
     if Role.administrator in before and Role.administrator not in wanted:
         others = session.exec(

@@ -1,5 +1,6 @@
 """The pipeline: time limits per stage, and the board that shows what needs a decision."""
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +15,7 @@ from portfolio.scoring import quadrant
 from portfolio.services.audit import Actor, record_event
 from portfolio.services.people import require_role
 from portfolio.services.use_cases import quadrant_thresholds
+from portfolio.validation import shown
 
 STAGE_LIMITS = "stage_limits"
 LIMITED_STAGES = (Stage.proposed, Stage.assessed, Stage.pilot, Stage.scale_up)
@@ -30,12 +32,19 @@ def stage_limits(session: Session) -> dict[Stage, int]:
 
 def set_stage_limits(session: Session, actor: Actor, limits: dict[str, object]) -> dict[Stage, int]:
     require_role(session, actor, Role.administrator, "change time limits")
+    if not isinstance(limits, dict):
+        raise InvalidInput({"limits": "Give a number of days for each stage that has a time limit."})
     problems, clean = {}, {}
     for stage in LIMITED_STAGES:
         value = limits.get(stage.value, lifecycle.DEFAULT_STAGE_LIMITS[stage])
-        if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or int(value) != value
+        ):
             problems[stage.value] = (
-                f"{stage.label}: the limit must be a whole number of days (got {value!r})."
+                f"{stage.label}: the limit must be a whole number of days (got {shown(value)})."
             )
         elif not 1 <= value <= MAX_LIMIT_DAYS:
             problems[stage.value] = (
@@ -44,9 +53,9 @@ def set_stage_limits(session: Session, actor: Actor, limits: dict[str, object]) 
         else:
             clean[stage.value] = int(value)
     unknown = set(limits) - {s.value for s in LIMITED_STAGES}
-    for name in sorted(unknown):
-        problems[name] = (
-            f"{name} has no time limit; limits apply to {', '.join(s.label for s in LIMITED_STAGES)}."
+    for name in sorted(unknown, key=str):
+        problems[str(name)] = (
+            f"{shown(name)} has no time limit; limits apply to {', '.join(s.label for s in LIMITED_STAGES)}."
         )
     if problems:
         raise InvalidInput(problems)

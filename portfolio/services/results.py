@@ -24,7 +24,7 @@ from portfolio.models.tables import LONG, SHORT
 from portfolio.services.audit import Actor, as_record, record_event, refuse_stale_edit
 from portfolio.services.people import get_person, require_role
 from portfolio.services.use_cases import get_use_case
-from portfolio.validation import Input, validate
+from portfolio.validation import Day, Id, Input, Measure, check_id, shown, validate
 
 
 class KpiInput(Input):
@@ -32,12 +32,12 @@ class KpiInput(Input):
     kind: KpiKind = Field(title="Kind")
     unit: str = Field(title="Unit", min_length=1, max_length=30)
     direction: Direction = Field(title="Direction")
-    baseline: float | None = Field(default=None, title="Baseline", allow_inf_nan=False)
-    baseline_on: date | None = Field(default=None, title="Baseline date")
-    target: float | None = Field(default=None, title="Target", allow_inf_nan=False)
-    target_on: date | None = Field(default=None, title="Target date")
+    baseline: Measure | None = Field(default=None, title="Baseline")
+    baseline_on: Day | None = Field(default=None, title="Baseline date")
+    target: Measure | None = Field(default=None, title="Target")
+    target_on: Day | None = Field(default=None, title="Target date")
     method: str = Field(default="", title="How it is measured", max_length=LONG)
-    reporter_id: int | None = Field(default=None, title="Reporter")
+    reporter_id: Id | None = Field(default=None, title="Reporter")
 
     @model_validator(mode="after")
     def _consistent(self) -> "KpiInput":
@@ -53,14 +53,14 @@ class KpiInput(Input):
 
 
 class MeasurementInput(Input):
-    measured_on: date = Field(title="Date")
-    value: float = Field(title="Value", allow_inf_nan=False)
+    measured_on: Day = Field(title="Date")
+    value: Measure = Field(title="Value")
     note: str = Field(default="", title="Note", max_length=LONG)
     source: str = Field(default="", title="Source", max_length=SHORT)
 
 
 def get_kpi(session: Session, kpi_id: int) -> Kpi:
-    kpi = session.get(Kpi, kpi_id)
+    kpi = session.get(Kpi, kpi_id) if check_id(kpi_id) else None
     if kpi is None:
         raise NotFound("That KPI no longer exists.")
     return kpi
@@ -233,7 +233,7 @@ def preview_measurements(
 
 
 class CorrectionInput(Input):
-    value: float = Field(title="Value", allow_inf_nan=False)
+    value: Measure = Field(title="Value")
     note: str = Field(default="", title="Note", max_length=LONG)
     reason: str = Field(title="Reason for the correction", min_length=1, max_length=LONG)
 
@@ -244,7 +244,7 @@ def correct_measurement(
     """Change a stored value. `expected_version` is the version the editor saw (required: a correction made
     on an out-of-date page is refused). The audit event keeps the value before and after, and the reason."""
     require_role(session, actor, Role.contributor, "correct results")
-    measurement = session.get(Measurement, measurement_id) if _is_id(measurement_id) else None
+    measurement = session.get(Measurement, measurement_id) if check_id(measurement_id) else None
     if measurement is None:
         raise NotFound("That measurement no longer exists.")
     kpi = get_kpi(session, measurement.kpi_id)
@@ -286,10 +286,6 @@ def correct_measurement(
     return measurement
 
 
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
-
-
 def kpi_choices(session: Session, key: str) -> list[tuple[int, str, str]]:
     use_case = get_use_case(session, key)
     return list(
@@ -325,7 +321,7 @@ def set_hourly_rate(session: Session, actor: Actor, eur: Any) -> None:
     require_role(session, actor, Role.administrator, "change the hourly rate")
     if isinstance(eur, bool) or not isinstance(eur, int | float) or not 0 < eur <= 10_000:
         raise InvalidInput(
-            {"hourly_rate": f"The hourly rate must be a number of euros above 0 (got {eur!r})."}
+            {"hourly_rate": f"The hourly rate must be a number of euros above 0 (got {shown(eur)})."}
         )
     before = {"eur": hourly_rate(session)}
     setting = session.get(Setting, HOURLY_RATE) or Setting(key=HOURLY_RATE)

@@ -34,7 +34,18 @@ from portfolio.models.tables import LONG, SHORT
 from portfolio.scoring import quadrant
 from portfolio.services.audit import Actor, as_record, record_event, refuse_stale_edit
 from portfolio.services.people import get_person, require_role
-from portfolio.validation import Input, validate
+from portfolio.validation import (
+    ExtraAttributes,
+    Id,
+    Input,
+    Money,
+    Rating,
+    check_key,
+    check_moment,
+    reason_text,
+    shown,
+    validate,
+)
 
 KEY_PREFIX = "UC-"
 
@@ -46,30 +57,28 @@ class UseCaseInput(Input):
     team: str = Field(title="Team", min_length=1, max_length=SHORT)
     business_unit: str = Field(default="", title="Business unit", max_length=SHORT)
     sector: Sector = Field(title="Sector")
-    owner_id: int = Field(title="Accountable owner")
-    sponsor_id: int | None = Field(default=None, title="Sponsor")
+    owner_id: Id = Field(title="Accountable owner")
+    sponsor_id: Id | None = Field(default=None, title="Sponsor")
     ai_kind: AiKind = Field(title="Kind of AI")
     customer_facing: bool = Field(default=False, title="Customer-facing")
     decisions_about_people: bool = Field(default=False, title="Makes or informs decisions about people")
     personal_data: str = Field(default="", title="Personal or sensitive data used", max_length=LONG)
     sensitive_data: bool = Field(default=False, title="Uses special-category data")
-    data_completeness: int = Field(default=3, ge=1, le=5, title="Data completeness")
-    data_accuracy: int = Field(default=3, ge=1, le=5, title="Data accuracy")
-    data_currency: int = Field(default=3, ge=1, le=5, title="Data currency")
+    data_completeness: Rating = Field(default=3, title="Data completeness")
+    data_accuracy: Rating = Field(default=3, title="Data accuracy")
+    data_currency: Rating = Field(default=3, title="Data currency")
     measurable_goal: str = Field(default="", title="Measurable goal", max_length=LONG)
     ai_act_tier: AiActTier | None = Field(default=None, title="EU AI Act tier")
     ai_act_reason: str = Field(default="", title="Reason for the tier", max_length=LONG)
-    monitoring_owner_id: int | None = Field(default=None, title="Monitoring owner")
+    monitoring_owner_id: Id | None = Field(default=None, title="Monitoring owner")
     ai_disclosure: bool = Field(default=False, title="AI disclosure to customers in place")
     human_path: bool = Field(default=False, title="Path to a human in place")
     source: str = Field(default="manual", title="Source", max_length=SHORT)
     source_file: str | None = Field(default=None, title="Source file", max_length=500)
-    source_row: int | None = Field(default=None, title="Source row", ge=1)
-    extra: dict[str, Any] = Field(default_factory=dict, title="Extra attributes")
-    one_off_cost: float | None = Field(default=None, ge=0, title="One-off cost (EUR)", allow_inf_nan=False)
-    running_cost_per_month: float | None = Field(
-        default=None, ge=0, title="Running cost per month (EUR)", allow_inf_nan=False
-    )
+    source_row: Id | None = Field(default=None, title="Source row")
+    extra: ExtraAttributes = Field(default_factory=dict, title="Extra attributes")
+    one_off_cost: Money | None = Field(default=None, title="One-off cost (EUR)")
+    running_cost_per_month: Money | None = Field(default=None, title="Running cost per month (EUR)")
 
 
 EDITABLE = set(UseCaseInput.model_fields) - {"source", "source_file", "source_row"}
@@ -91,9 +100,9 @@ def next_key(session: Session) -> str:
 
 
 def get_use_case(session: Session, key: str) -> UseCase:
-    use_case = session.exec(select(UseCase).where(UseCase.key == key)).first()
+    use_case = session.exec(select(UseCase).where(UseCase.key == key)).first() if check_key(key) else None
     if use_case is None:
-        raise NotFound(f"There is no use case {key}.")
+        raise NotFound(f"There is no use case {key if check_key(key) else shown(key)}.")
     return use_case
 
 
@@ -105,9 +114,10 @@ def propose_use_case(
     require_role(session, actor, Role.contributor, "propose use cases")
     data = validate(UseCaseInput, fields)
     _check_people(session, data)
+    at = check_moment(at, "at", "The date of the proposal")
     if key is not None:
-        key = key.strip().upper()
-        if not key or len(key) > 20:
+        key = key.strip().upper() if isinstance(key, str) else ""
+        if not check_key(key):
             raise InvalidInput({"key": "Key must be 1 to 20 characters, such as UC-0042."})
         if session.exec(select(UseCase.id).where(UseCase.key == key)).first() is not None:
             raise Conflict(
@@ -225,7 +235,8 @@ def move_stage(
     Gate moves go through `gates.record_gate_decision`, stopping through `lessons.stop_with_lesson`."""
     use_case = get_use_case(session, key)
     move = lifecycle.plan_move(use_case.stage, target)
-    reason = reason.strip()
+    reason = reason_text(reason)
+    at = check_moment(at, "at", "The date of the move")
     if move.requirement == lifecycle.Requirement.gate_go:
         raise RuleViolation(
             f"Moving into {move.target.label} needs a gate decision: record a go at the {move.gate.label} gate."
@@ -245,8 +256,6 @@ def move_stage(
         raise RuleViolation(
             f"{use_case.key} has no scores yet: a reviewer must score it before it counts as assessed."
         )
-    if len(reason) > LONG:
-        raise InvalidInput({"reason": f"Reason is too long: keep it to {LONG:,} characters."})
     change_stage(session, actor, use_case, move.target, reason=reason or move.target.label, at=at)
     return use_case
 

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from portfolio import db, identity
@@ -61,12 +62,29 @@ def engine() -> Engine:
         st.error(str(error), icon=":material/cloud_off:")
         st.stop()
         raise  # unreachable: st.stop() ends the run
+    except (SQLAlchemyError, OSError) as error:
+        stop_on_database_fault(error)
+        raise  # unreachable
+
+
+def stop_on_database_fault(error: BaseException) -> None:
+    """Show a database fault (server down, locked, not a database, read-only) as one sentence and end the
+    run, instead of Streamlit's "This app has encountered an error"; re-raise anything else (a bug)."""
+    fault = db.database_fault(error, settings().effective_database_url)
+    if fault is None:
+        raise error
+    st.error(str(fault), icon=":material/cloud_off:")
+    st.stop()
 
 
 @contextmanager
 def reading() -> Iterator[Session]:
-    with Session(engine()) as session:
-        yield session
+    try:
+        with Session(engine()) as session:
+            yield session
+    except (SQLAlchemyError, OSError) as error:
+        stop_on_database_fault(error)
+        raise  # unreachable: st.stop() ends the run
 
 
 RUN_REVISION = "_portfolio_revision_this_run"

@@ -8,6 +8,7 @@ from threading import Lock
 from typing import Any, TypeVar
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from portfolio.ui import context
@@ -42,4 +43,8 @@ def _cache_for(name: str, query: Callable[..., Any]) -> Callable[..., Any]:
 def read(query: Callable[..., T], *args: Any) -> T:
     """`query(session, *args)`, through that query's cache."""
     name = f"{query.__module__}.{query.__qualname__}"
-    return _cache_for(name, query)(context.settings().effective_database_url, context.revision(), args)
+    try:
+        return _cache_for(name, query)(context.settings().effective_database_url, context.revision(), args)
+    except (SQLAlchemyError, OSError) as error:
+        context.stop_on_database_fault(error)
+        raise  # unreachable: the run has stopped

@@ -54,7 +54,7 @@ def test_the_catalogue_covers_trust_and_every_sector():
     assert retail[0].name == "Online conversion rate" and len({t.name for t in retail}) == len(retail)
 
 
-CSV = b"date,value,note\n2026-10-01,8.1,first\n2026-10-08,eleven,\n2999-01-01,8.0,\n2026-10-01,8.2,again\n2026-10-15,11,\n"
+CSV = b"date,value,note\n2026-10-01,8.1,first\n2026-10-08,eleven,\n2099-01-01,8.0,\n2026-10-01,8.2,again\n2026-10-15,11,\n"
 
 
 def test_a_csv_with_broken_rows_is_previewed_and_only_good_rows_are_stored(engine, admin):

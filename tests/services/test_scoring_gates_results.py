@@ -253,7 +253,9 @@ def test_logging_measurements_keeps_the_latest_value_and_status(engine, admin):
         ({"value": 140}, "between 0 and 100"),
         ({"value": "lots"}, "must be a number"),
         ({"value": float("nan")}, "Value"),
-        ({"measured_on": date(2999, 1, 1)}, "in the future"),
+        ({"measured_on": date(2099, 1, 1)}, "in the future"),
+        ({"measured_on": date(2999, 1, 1)}, "between 1970 and 2100"),
+        ({"measured_on": date(1, 1, 1)}, "between 1970 and 2100"),
         ({"measured_on": "yesterday"}, "must be a date"),
     ],
 )
