@@ -9,6 +9,7 @@ from typer.core import TyperGroup
 from portfolio import db
 from portfolio.config import Settings, load_settings
 from portfolio.errors import PortfolioError
+from portfolio.snapshot_cli import snapshot_app
 
 
 class _SaysWhatWentWrong(TyperGroup):
@@ -40,6 +41,7 @@ db_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
+app.add_typer(snapshot_app, name="snapshot")
 
 DatabaseUrl = Annotated[
     str | None,

@@ -260,6 +260,19 @@ class DemoBuilder:
             new_decision_on=decided_on + timedelta(days=days_ago + 45),
         )
 
+    def take_past_snapshots(self, quarters: int = 2) -> None:
+        """The previous quarters' snapshots, taken from the history the morning after each quarter ended, so a
+        new user can compare quarters at once."""
+        from portfolio.services import snapshots
+
+        quarter = snapshots.Quarter.of(self.now.date())
+        for _ in range(quarters):
+            quarter = quarter.previous
+        for _ in range(quarters):
+            taken_at = datetime.combine(quarter.end + timedelta(days=1), time(9), tzinfo=UTC)
+            snapshots.take_snapshot(self.session, self.actor("sofia.marin"), quarter.label, at=taken_at)
+            quarter = quarter.following
+
     def series(self, spec: dict[str, Any], start: date, end: date) -> list[dict[str, Any]]:
         """Weekly values moving from baseline to `progress` of the way to target, with noise."""
         days = max((end - start).days, 7)
@@ -292,4 +305,5 @@ def load_demo(session: Session, *, now: datetime | None = None, progress: Progre
         builder.add_case(case)
         if progress:
             progress(number / len(CASES), case["title"])
+    builder.take_past_snapshots()
     return len(CASES)

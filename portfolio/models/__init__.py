@@ -1,5 +1,6 @@
 """The domain's tables and vocabularies."""
 
+from portfolio.models import immutability as _immutability  # noqa: F401  (the snapshot guard)
 from portfolio.models.columns import UTCDateTime, utc_now
 from portfolio.models.enums import (
     EXIT_STAGES,

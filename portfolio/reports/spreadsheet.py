@@ -69,10 +69,18 @@ def csv_bytes(
 
 
 def xlsx_bytes(
-    sheets: Mapping[str, pd.DataFrame], *, widths: Mapping[str, Mapping[str, int]] | None = None
+    sheets: Mapping[str, pd.DataFrame],
+    *,
+    widths: Mapping[str, Mapping[str, int]] | None = None,
+    column_formats: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+    frozen_columns: Mapping[str, int] | None = None,
 ) -> bytes:
     """An Excel workbook, one sheet per frame: bold headers, the header row frozen, columns sized to their
-    content, dates as dates and numbers as numbers. Text is never taken for a formula."""
+    content, dates as dates and numbers as numbers. Text is never taken for a formula.
+
+    `column_formats` adds XlsxWriter format properties to a column's cells (sheet -> column -> properties,
+    e.g. `{"num_format": "#,##0"}` or `{"text_wrap": True}`); `frozen_columns` keeps that many columns in view
+    beside the header row (e.g. a key and a title)."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -90,6 +98,22 @@ def xlsx_bytes(
     )
     day_format = workbook.add_format({"num_format": "d mmm yyyy"})
     time_format = workbook.add_format({"num_format": "d mmm yyyy hh:mm"})
+    formats: dict[tuple[str, str, str], Any] = {}
+
+    def cell_format(sheet_name: str, column: str, kind: str) -> Any:
+        """The format for a cell of `kind` (day, time or plain) in a column: the column's own properties, with
+        the date pattern for dates."""
+        extra = dict((column_formats or {}).get(sheet_name, {}).get(column, {}))
+        if not extra:
+            return {"day": day_format, "time": time_format}.get(kind)
+        if (sheet_name, column, kind) not in formats:
+            if kind == "day":
+                extra["num_format"] = "d mmm yyyy"
+            elif kind == "time":
+                extra["num_format"] = "d mmm yyyy hh:mm"
+            formats[(sheet_name, column, kind)] = workbook.add_format(extra)
+        return formats[(sheet_name, column, kind)]
+
     for sheet_name, frame in sheets.items():
         sheet = workbook.add_worksheet(sheet_name[:31])
         columns = [str(c) for c in frame.columns]
@@ -102,29 +126,35 @@ def xlsx_bytes(
                 if value is None:
                     sheet.write_blank(row_index, col, None)
                     continue
+                name = columns[col]
                 if isinstance(value, datetime):
-                    sheet.write_datetime(row_index, col, value.replace(tzinfo=None), time_format)
+                    sheet.write_datetime(
+                        row_index, col, value.replace(tzinfo=None), cell_format(sheet_name, name, "time")
+                    )
                     width = 18
                 elif isinstance(value, date):
                     sheet.write_datetime(
-                        row_index, col, datetime(value.year, value.month, value.day), day_format
+                        row_index,
+                        col,
+                        datetime(value.year, value.month, value.day),
+                        cell_format(sheet_name, name, "day"),
                     )
                     width = 12
                 elif isinstance(value, bool):
-                    sheet.write_boolean(row_index, col, value)
+                    sheet.write_boolean(row_index, col, value, cell_format(sheet_name, name, "plain"))
                     width = 6
                 elif isinstance(value, int | float) and math.isfinite(value):
-                    sheet.write_number(row_index, col, value)
+                    sheet.write_number(row_index, col, value, cell_format(sheet_name, name, "plain"))
                     width = len(f"{value:,.2f}")
                 else:
                     text = str(value)
-                    sheet.write_string(row_index, col, text)
+                    sheet.write_string(row_index, col, text, cell_format(sheet_name, name, "plain"))
                     width = min(len(text), 60)
                 column_widths[col] = max(column_widths[col], min(width + 2, 60))
         custom = (widths or {}).get(sheet_name, {})
         for col, name in enumerate(columns):
             sheet.set_column(col, col, custom.get(name, column_widths[col]))
-        sheet.freeze_panes(1, 0)
+        sheet.freeze_panes(1, (frozen_columns or {}).get(sheet_name, 0))
         if columns:
             sheet.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
     workbook.close()

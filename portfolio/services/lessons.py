@@ -31,11 +31,16 @@ def record_lesson(session: Session, actor: Actor, key: str, **fields: Any) -> Le
     return _add_lesson(session, actor, key, fields)
 
 
-def _add_lesson(session: Session, actor: Actor, key: str, fields: dict[str, Any]) -> Lesson:
+def _add_lesson(
+    session: Session, actor: Actor, key: str, fields: dict[str, Any], at: datetime | None = None
+) -> Lesson:
     data = validate(LessonInput, fields)
     use_case = get_use_case(session, key)
     tags = sorted({t.strip().lower() for t in data.tags if t.strip()})
     lesson = Lesson(use_case_id=use_case.id, author_id=actor.id, **(data.model_dump() | {"tags": tags}))
+    if at is not None:
+        # A stop dated earlier (imports, the demo) dates its lesson with it, so the quarter it belongs to is right.
+        lesson.created_at = lesson.updated_at = at
     session.add(lesson)
     session.flush()
     record_event(session, actor, "lesson.recorded", "use_case", use_case.key, after=as_record(lesson))
@@ -51,7 +56,7 @@ def stop_with_lesson(
     lifecycle.plan_move(use_case.stage, Stage.stopped)  # refuses with the reason unless stopping is allowed
     reason = reason_text(reason)
     at = check_moment(at, "at", "The date of the stop")
-    lesson = _add_lesson(session, actor, key, lesson_fields)
+    lesson = _add_lesson(session, actor, key, lesson_fields, at)
     if use_case.stage == Stage.pilot:
         from portfolio.services.gates import _log_review
 

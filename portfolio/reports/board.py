@@ -1,0 +1,196 @@
+"""What the board report says, as plain text and rows, shared by its HTML and PDF forms."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from portfolio.models import Gate, GateOutcome, KpiStatus, LessonOutcome, PilotDecision, Stage
+from portfolio.reports.compare import Comparison
+from portfolio.reports.snapshot_tables import day_text, label
+
+
+def money(value: float | None) -> str:
+    if value is None:
+        return "—"
+    sign = "−" if value < 0 else ""
+    amount = abs(value)
+    if amount >= 1_000_000:
+        return f"{sign}€{amount / 1_000_000:,.2f} m"
+    if amount >= 10_000:
+        return f"{sign}€{amount / 1_000:,.0f} k"
+    return f"{sign}€{amount:,.0f}"
+
+
+def _count_change(change: float | None, unit: str = "") -> str:
+    if change is None:
+        return "no earlier quarter to compare"
+    if change == 0:
+        return "no change"
+    return f"{'+' if change > 0 else '−'}{abs(change):,.0f}{unit} since last quarter"
+
+
+def _money_change(change: float | None) -> str:
+    if change is None:
+        return "no earlier quarter to compare"
+    if change == 0:
+        return "no change"
+    return f"{'+' if change > 0 else '−'}{money(abs(change))} since last quarter"
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    change: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BoardReport:
+    title: str
+    subtitle: str
+    headlines: list[Headline]
+    purgatory: list[list[str]]
+    kpi_concerns: list[list[str]]
+    trust_gaps: list[list[str]]
+    trust_summary: str
+    decisions: list[list[str]]
+    reviews: list[list[str]]
+    lessons: list[list[str]]
+    comparison: Comparison | None
+    checksum: str
+    footer: str
+
+
+def _delta(now: dict[str, Any], before: dict[str, Any] | None, name: str) -> float | None:
+    if before is None or now.get(name) is None or before.get(name) is None:
+        return None
+    return now[name] - before[name]
+
+
+def board_report(
+    content: dict[str, Any], checksum: str, previous: dict[str, Any] | None, comparison: Comparison | None
+) -> BoardReport:
+    totals = content["totals"]
+    before = previous["totals"] if previous else None
+    since = (
+        f"compared with {previous['quarter']}" if previous else "the first snapshot: nothing to compare with"
+    )
+    on_schedule = totals["pilots_on_schedule_percent"]
+    headlines = [
+        Headline("Active use cases", f"{totals['active']}", _count_change(_delta(totals, before, "active"))),
+        Headline("In pilot", f"{totals['in_pilot']}", _count_change(_delta(totals, before, "in_pilot"))),
+        Headline(
+            "Scaling up or live",
+            f"{totals['scaling_or_live']}",
+            _count_change(_delta(totals, before, "scaling_or_live")),
+        ),
+        Headline(
+            "Stopped this quarter",
+            f"{totals['stopped_this_quarter']}",
+            _count_change(_delta(totals, before, "stopped_this_quarter")),
+            "stopping is how a portfolio learns",
+        ),
+        Headline(
+            "Value delivered per year",
+            money(totals["value_per_year"]),
+            _money_change(_delta(totals, before, "value_per_year")),
+            "active use cases, from business KPIs",
+        ),
+        Headline(
+            "Net value, first year",
+            money(totals["net_value_first_year"]),
+            _money_change(_delta(totals, before, "net_value_first_year")),
+            "12 × (value − running cost) − one-off cost",
+        ),
+        Headline(
+            "Pilots on schedule",
+            "—" if on_schedule is None else f"{on_schedule:.0f}%",
+            _count_change(_delta(totals, before, "pilots_on_schedule_percent"), " points"),
+            "pilots whose decision date has not passed",
+        ),
+        Headline(
+            "Pilots needing a decision",
+            f"{totals['pilots_in_purgatory']}",
+            _count_change(_delta(totals, before, "pilots_in_purgatory")),
+            "decision overdue or over the time limit",
+        ),
+    ]
+    cases = content["use_cases"]
+    purgatory = [
+        [
+            c["key"],
+            c["title"],
+            c["owner"],
+            f"{c['days_in_stage']}",
+            day_text(c["decision_on"]),
+            "; ".join(c["flags"]),
+        ]
+        for c in sorted(cases, key=lambda c: -c["days_in_stage"])
+        if c["stage"] == Stage.pilot and c["flags"]
+    ]
+    concerns = [
+        [k["key"], k["use_case"], k["kpi"], label(KpiStatus, k["status"]) or ""]
+        for k in content["kpis"]
+        if k["status"] in (KpiStatus.off_track, KpiStatus.no_recent_data)
+        and next((c["stage"] for c in cases if c["key"] == k["key"]), None)
+        in (Stage.pilot, Stage.scale_up, Stage.production)
+    ]
+    trust = totals["trust"]
+    trust_summary = (
+        f"{trust['customer_facing']} active use cases meet customers. {trust['without_trust_kpi']} have no trust "
+        f"KPI, {trust['customers_not_told']} do not tell customers that AI is involved, "
+        f"{trust['no_path_to_person']} offer no path to a person, and {trust['trust_kpis_off_track']} trust "
+        "KPIs are off track."
+    )
+    trust_rows = [
+        [t["key"], t["title"], label(Stage, t["stage"]) or "", "; ".join(t["gaps"])]
+        for t in content["trust"]
+        if t["gaps"]
+    ]
+    decisions = [
+        [
+            day_text(d["decided_on"]),
+            d["key"],
+            d["use_case"],
+            f"{label(Gate, d['gate'])}: {label(GateOutcome, d['outcome'])}",
+            d["decided_by"],
+            d["rationale"],
+        ]
+        for d in content["gate_decisions"]
+    ]
+    reviews = [
+        [
+            day_text(r["decided_on"]),
+            r["key"],
+            r["use_case"],
+            label(PilotDecision, r["decision"]) or "",
+            r["reason"],
+        ]
+        for r in content["pilot_reviews"]
+    ]
+    order = {LessonOutcome.failure: 0, LessonOutcome.partial: 1, LessonOutcome.success: 2}
+    lessons = [
+        [
+            lesson["key"],
+            lesson["title"],
+            label(LessonOutcome, lesson["outcome"]) or "",
+            lesson["do_differently"] or lesson["happened"],
+        ]
+        for lesson in sorted(content["lessons"], key=lambda item: order.get(item["outcome"], 3))
+    ]
+    return BoardReport(
+        title=f"AI portfolio: board report for {content['quarter']}",
+        subtitle=f"The portfolio as it stood on {day_text(content['as_of'])}, {since}. "
+        f"Snapshot taken by {content['taken_by']} on {day_text(content['taken_at'])}.",
+        headlines=headlines,
+        purgatory=purgatory,
+        kpi_concerns=concerns,
+        trust_gaps=trust_rows,
+        trust_summary=trust_summary,
+        decisions=decisions,
+        reviews=reviews,
+        lessons=lessons,
+        comparison=comparison,
+        checksum=checksum,
+        footer=f"Snapshot {content['quarter']} · SHA-256 {checksum} · verified when this report was made.",
+    )

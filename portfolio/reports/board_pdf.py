@@ -1,0 +1,216 @@
+"""The board report as a PDF of a few pages (ReportLab): the same content as the HTML report, charts as images.
+The font is Bitstream Vera, shipped inside ReportLab, so accents and the euro sign print without any system
+font. Text is escaped: ReportLab paragraphs would otherwise read typed text as markup."""
+
+import io
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    CondPageBreak,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from portfolio.reports import charts
+from portfolio.reports.board import BoardReport
+
+FONTS = Path(reportlab.__file__).parent / "fonts"
+INK, MUTED, RULE, HEADER = (
+    colors.HexColor("#1f2933"),
+    colors.HexColor("#52606d"),
+    colors.HexColor("#e4e7eb"),
+    colors.HexColor("#e8eef7"),
+)
+PAGE_WIDTH = A4[0] - 32 * mm
+
+
+def _register_fonts() -> None:
+    if "Vera" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("Vera", str(FONTS / "Vera.ttf")))
+        pdfmetrics.registerFont(TTFont("Vera-Bold", str(FONTS / "VeraBd.ttf")))
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("base", fontName="Vera", fontSize=8.5, leading=11, textColor=INK)
+    return {
+        "title": ParagraphStyle("title", base, fontName="Vera-Bold", fontSize=18, leading=22, spaceAfter=4),
+        "lead": ParagraphStyle("lead", base, fontSize=9.5, leading=13, textColor=MUTED, spaceAfter=8),
+        "h2": ParagraphStyle(
+            "h2", base, fontName="Vera-Bold", fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=5
+        ),
+        "body": ParagraphStyle("body", base, fontSize=9, leading=12, spaceAfter=4),
+        "cell": base,
+        "head": ParagraphStyle("head", base, fontName="Vera-Bold"),
+        "card_label": ParagraphStyle("card_label", base, fontSize=8, textColor=MUTED),
+        "card_value": ParagraphStyle("card_value", base, fontName="Vera-Bold", fontSize=16, leading=20),
+        "card_change": ParagraphStyle("card_change", base, fontSize=7.5, leading=9.5),
+        "empty": ParagraphStyle("empty", base, textColor=MUTED, fontSize=8.5),
+    }
+
+
+def _p(text: Any, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def _chart(chart: Any, width: float) -> Image:
+    data = charts.png(chart)
+    image = Image(io.BytesIO(data))
+    ratio = image.imageHeight / image.imageWidth
+    image.drawWidth, image.drawHeight = width, width * ratio
+    return image
+
+
+def _table(headers: list[str], rows: list[list[str]], widths: list[float], empty: str, s: dict) -> Any:
+    if not rows:
+        return _p(empty, s["empty"])
+    data = [[_p(h, s["head"]) for h in headers]] + [[_p(cell, s["cell"]) for cell in row] for row in rows]
+    total = sum(widths)
+    table = Table(data, colWidths=[PAGE_WIDTH * w / total for w in widths], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def _cards(report: BoardReport, s: dict) -> Table:
+    cells = [
+        [
+            _p(h.label, s["card_label"]),
+            _p(h.value, s["card_value"]),
+            _p(h.change, s["card_change"]),
+            _p(h.note, s["card_label"]),
+        ]
+        for h in report.headlines
+    ]
+    rows = [cells[i : i + 4] for i in range(0, len(cells), 4)]
+    table = Table(rows, colWidths=[PAGE_WIDTH / 4] * 4)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+                ("INNERGRID", (0, 0), (-1, -1), 0.6, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
+
+
+def board_pdf(report: BoardReport, content: dict[str, Any]) -> bytes:
+    _register_fonts()
+    s = _styles()
+    totals, settings = content["totals"], content["settings"]
+    story: list[Any] = [
+        _p(report.title, s["title"]),
+        _p(report.subtitle, s["lead"]),
+        _p("Headline figures", s["h2"]),
+        _cards(report, s),
+        _p("The pipeline", s["h2"]),
+        _chart(charts.funnel(totals), PAGE_WIDTH * 0.62),
+    ]
+    if report.comparison is not None:
+        story.append(_chart(charts.movements(report.comparison), PAGE_WIDTH * 0.62))
+    story += [
+        CondPageBreak(120 * mm),
+        _p("Impact and risk", s["h2"]),
+        _chart(
+            charts.matrix(content["use_cases"], settings["impact_threshold"], settings["risk_threshold"]),
+            PAGE_WIDTH * 0.75,
+        ),
+        KeepTogether(
+            [
+                _p("KPI health", s["h2"]),
+                _chart(charts.kpi_health(totals), PAGE_WIDTH * 0.62),
+            ]
+        ),
+        _table(
+            ["Key", "Use case", "KPI", "Status"],
+            report.kpi_concerns,
+            [1, 4, 4, 1.6],
+            "No KPI of a pilot, scale-up or live use case is off track or without recent data.",
+            s,
+        ),
+        _p("Trust", s["h2"]),
+        _p(report.trust_summary, s["body"]),
+        _table(["Key", "Use case", "Stage", "Gaps"], report.trust_gaps, [1, 4, 1.3, 4], "No trust gaps.", s),
+        _p("Pilots needing a decision", s["h2"]),
+        _table(
+            ["Key", "Use case", "Owner", "Days", "Decision date", "Why"],
+            report.purgatory,
+            [1, 3.4, 1.8, 0.7, 1.5, 3.4],
+            "No pilot is past its decision date or over the time limit.",
+            s,
+        ),
+        _p("Decisions of the quarter", s["h2"]),
+        _table(
+            ["Date", "Key", "Use case", "Decision", "By", "Rationale"],
+            report.decisions,
+            [1.3, 1, 2.6, 1.6, 1.5, 4.4],
+            "No gate decision was recorded this quarter.",
+            s,
+        ),
+        _table(
+            ["Date", "Key", "Use case", "Pilot review", "Reason"],
+            report.reviews,
+            [1.3, 1, 2.8, 1.8, 5],
+            "No pilot review was recorded this quarter.",
+            s,
+        ),
+        _p("Lessons of the quarter", s["h2"]),
+        _table(
+            ["Key", "Lesson", "Outcome", "What we would do differently"],
+            report.lessons,
+            [1, 3.2, 1.2, 6],
+            "No lesson was recorded this quarter.",
+            s,
+        ),
+        Spacer(1, 6 * mm),
+    ]
+
+    def footer(canvas: Any, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("Vera", 7)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(16 * mm, 9 * mm, f"{report.title} · SHA-256 {report.checksum}")
+        canvas.drawRightString(A4[0] - 16 * mm, 9 * mm, f"Page {document.page}")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+        topMargin=14 * mm,
+        bottomMargin=16 * mm,
+        title=report.title,
+        author=content["taken_by"],
+        subject=f"Quarterly AI portfolio snapshot {content['quarter']}",
+        invariant=1,
+    )
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()

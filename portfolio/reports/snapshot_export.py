@@ -1,0 +1,124 @@
+"""A snapshot exported: Excel workbook, CSV files in a zip, the board report as HTML or PDF. Every export
+reads a verified snapshot (and the previous quarter's, for the changes), so a tampered one is never sent out."""
+
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from portfolio.errors import InvalidInput
+from portfolio.models import Snapshot
+from portfolio.reports import snapshot_tables
+from portfolio.reports.board import board_report
+from portfolio.reports.compare import Comparison, compare
+from portfolio.reports.spreadsheet import csv_bytes, xlsx_bytes
+from portfolio.services.snapshots import previous_snapshot, verified
+
+FORMATS: dict[str, tuple[str, str]] = {
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": ("zip", "application/zip"),
+    "html": ("html", "text/html"),
+    "pdf": ("pdf", "application/pdf"),
+}
+FORMAT_WORDS = {
+    "xlsx": "Excel workbook",
+    "csv": "CSV files in a zip",
+    "html": "board report (HTML)",
+    "pdf": "board report (PDF)",
+}
+MONEY = {"num_format": "#,##0"}
+WRAP = {"text_wrap": True, "valign": "top"}
+COLUMN_FORMATS: dict[str, dict[str, dict[str, Any]]] = {
+    "Summary": {
+        "Value": {"num_format": "#,##0.##", "align": "left"},
+        "Change": {"num_format": "+#,##0.##;-#,##0.##;0"},
+    },
+    "Use cases": {
+        "Value per month (EUR)": MONEY,
+        "Running cost per month (EUR)": MONEY,
+        "One-off cost (EUR)": MONEY,
+        "Net value, first year (EUR)": MONEY,
+    },
+    "Gate decisions": {"Rationale": WRAP},
+    "Pilot reviews": {"Reason": WRAP},
+    "Stage moves": {"Reason": WRAP},
+    "Lessons": {"What happened": WRAP, "What we would do differently": WRAP},
+    "Movements": {"Value per month change (EUR)": {"num_format": "+#,##0;-#,##0;0"}},
+}
+WIDTHS = {
+    "Summary": {"Figure": 44, "Value": 22, "Previous quarter": 16, "Change": 12},
+    "Use cases": {"Use case": 44, "Needs attention": 40, "Trust gaps": 36},
+    "Gate decisions": {"Rationale": 70},
+    "Lessons": {"What happened": 60, "What we would do differently": 60},
+}
+FROZEN = {"Use cases": 2, "KPIs": 3, "Trust": 2, "Movements": 2}
+
+
+@dataclass(frozen=True)
+class Export:
+    data: bytes
+    file_name: str
+    mime: str
+
+
+def check_format(name: Any) -> str:
+    cleaned = name.strip().lower() if isinstance(name, str) else ""
+    if cleaned not in FORMATS:
+        raise InvalidInput(
+            {"format": f"{name!s:.20} is not an export format: choose xlsx, csv, html or pdf."}
+        )
+    return cleaned
+
+
+def _context(
+    session: Session, snapshot: Snapshot
+) -> tuple[dict[str, Any], dict[str, Any] | None, Comparison | None]:
+    content = verified(snapshot).content
+    earlier = previous_snapshot(session, snapshot)
+    previous = earlier.content if earlier is not None else None
+    return content, previous, compare(previous, content) if previous is not None else None
+
+
+def workbook(
+    content: dict[str, Any], previous: dict[str, Any] | None, comparison: Comparison | None
+) -> bytes:
+    return xlsx_bytes(
+        snapshot_tables.sheets(content, previous, comparison),
+        widths=WIDTHS,
+        column_formats=COLUMN_FORMATS,
+        frozen_columns=FROZEN,
+    )
+
+
+def csv_zip(content: dict[str, Any], previous: dict[str, Any] | None, comparison: Comparison | None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in snapshot_tables.sheets(content, previous, comparison).items():
+            file_name = name.lower().replace(" ", "_") + ".csv"
+            archive.writestr(file_name, csv_bytes(frame))
+    return buffer.getvalue()
+
+
+def export_snapshot(session: Session, snapshot: Snapshot, fmt: str) -> Export:
+    """The snapshot in `fmt` (xlsx, csv, html or pdf), made in memory: nothing is written anywhere."""
+    fmt = check_format(fmt)
+    content, previous, comparison = _context(session, snapshot)
+    if fmt == "xlsx":
+        data = workbook(content, previous, comparison)
+    elif fmt == "csv":
+        data = csv_zip(content, previous, comparison)
+    else:
+        report = board_report(content, snapshot.checksum, previous, comparison)
+        if fmt == "html":
+            from portfolio.reports.board_html import board_html
+
+            data = board_html(report, content)
+        else:
+            from portfolio.reports.board_pdf import board_pdf
+
+            data = board_pdf(report, content)
+    extension, mime = FORMATS[fmt]
+    stem = "portfolio-snapshot" if fmt in ("xlsx", "csv") else "board-report"
+    return Export(data, f"{stem}-{snapshot.quarter}.{extension}", mime)

@@ -1,0 +1,273 @@
+"""Quarterly snapshots: take one (now, or as the portfolio stood at a day of the quarter, from the history),
+verify it, list them. A snapshot is immutable: its SHA-256 checksum over the canonical content is recorded
+when it is taken and checked whenever it is read; taking a quarter again keeps the earlier one, superseded."""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from portfolio.errors import Conflict, InvalidInput, NotFound, PortfolioError, RuleViolation
+from portfolio.models import Role, Snapshot, SnapshotStatus, utc_now
+from portfolio.services.audit import Actor, record_event
+from portfolio.services.people import require_role
+from portfolio.services.snapshot_content import Period, build_content
+from portfolio.services.snapshot_state import current_state, state_as_of
+
+QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class SnapshotTampered(PortfolioError):
+    """A snapshot's content no longer matches the checksum recorded when it was taken."""
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    number: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-Q{self.number}"
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        following = date(self.year + 1, 1, 1) if self.number == 4 else date(self.year, 3 * self.number + 1, 1)
+        return following - timedelta(days=1)
+
+    @property
+    def previous(self) -> "Quarter":
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+
+    @property
+    def following(self) -> "Quarter":
+        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+
+    @classmethod
+    def of(cls, day: date) -> "Quarter":
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+
+def parse_quarter(text: Any) -> Quarter:
+    """`2026-Q4` as a Quarter, or InvalidInput saying how to write one."""
+    cleaned = text.strip().upper() if isinstance(text, str) else ""
+    match = QUARTER_PATTERN.match(cleaned)
+    if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        raise InvalidInput(
+            {
+                "quarter": f"{text!s:.20} is not a quarter: write the year and the quarter number 1 to 4, "
+                "such as 2026-Q4."
+            }
+        )
+    return Quarter(int(match.group(1)), int(match.group(2)))
+
+
+def canonical(content: dict[str, Any]) -> bytes:
+    """The bytes the checksum covers: keys sorted, no spaces, UTF-8, so any database gives the same bytes."""
+    return json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def checksum(content: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(content)).hexdigest()
+
+
+def is_intact(snapshot: Snapshot) -> bool:
+    try:
+        return (
+            checksum(snapshot.content) == snapshot.checksum
+            and snapshot.content.get("quarter") == snapshot.quarter
+        )
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
+def _day(value: date | datetime | str) -> str:
+    day = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day:%-d %b %Y}"
+
+
+def verified(snapshot: Snapshot) -> Snapshot:
+    """The snapshot, if its content still matches its checksum; else a clear refusal."""
+    if not is_intact(snapshot):
+        raise SnapshotTampered(
+            f"The snapshot of {snapshot.quarter} taken on {_day(snapshot.taken_at)} fails its integrity check: "
+            "its content no longer matches the checksum recorded when it was taken, so it may have been "
+            "altered. It is not shown or exported. Take the quarter again (replace) to record a trustworthy one."
+        )
+    return snapshot
+
+
+def _current_of(session: Session, quarter: Quarter) -> Snapshot | None:
+    return session.exec(
+        select(Snapshot).where(Snapshot.quarter == quarter.label, Snapshot.status == SnapshotStatus.current)
+    ).first()
+
+
+def get_snapshot(session: Session, quarter: str) -> Snapshot:
+    """The current, verified snapshot of a quarter."""
+    wanted = parse_quarter(quarter)
+    snapshot = _current_of(session, wanted)
+    if snapshot is None:
+        taken = sorted({s for s in session.exec(select(Snapshot.quarter)).all()})
+        listing = f" Snapshots exist for {', '.join(taken)}." if taken else " No snapshot has been taken yet."
+        raise NotFound(f"There is no snapshot of {wanted.label}.{listing}")
+    return verified(snapshot)
+
+
+def get_snapshot_by_id(session: Session, snapshot_id: int) -> Snapshot:
+    snapshot = session.get(Snapshot, snapshot_id)
+    if snapshot is None:
+        raise NotFound(f"There is no snapshot number {snapshot_id}.")
+    return verified(snapshot)
+
+
+def previous_snapshot(session: Session, snapshot: Snapshot) -> Snapshot | None:
+    """The current snapshot of the latest earlier quarter, verified; None when there is none."""
+    earlier = session.exec(
+        select(Snapshot)
+        .where(Snapshot.status == SnapshotStatus.current, col(Snapshot.quarter) < snapshot.quarter)
+        .order_by(col(Snapshot.quarter).desc())
+    ).first()
+    return verified(earlier) if earlier is not None else None
+
+
+def _as_of(quarter: Quarter, as_of: Any, today: date) -> date:
+    if as_of is None:
+        # A quarter that has ended stands at its last day; the running quarter at today.
+        return min(quarter.end, today)
+    if isinstance(as_of, str):
+        try:
+            as_of = date.fromisoformat(as_of.strip())
+        except ValueError:
+            raise InvalidInput({"as_of": f"{as_of!s:.20} is not a date: write it as 2026-09-30."}) from None
+    if isinstance(as_of, datetime) or not isinstance(as_of, date):
+        raise InvalidInput({"as_of": "The as-of date must be a date such as 2026-09-30."})
+    if not quarter.start <= as_of <= quarter.end:
+        raise InvalidInput(
+            {
+                "as_of": f"The as-of date {_day(as_of)} is outside {quarter.label} "
+                f"({_day(quarter.start)} to {_day(quarter.end)})."
+            }
+        )
+    if as_of > today:
+        raise InvalidInput({"as_of": f"The as-of date {_day(as_of)} is in the future."})
+    return as_of
+
+
+def take_snapshot(
+    session: Session,
+    actor: Actor,
+    quarter: str,
+    *,
+    as_of: date | str | None = None,
+    replace: bool = False,
+    at: datetime | None = None,
+) -> Snapshot:
+    """Freeze the portfolio for `quarter`. Without `as_of`, a quarter that has ended is taken as it stood on its
+    last day (from the history) and the running quarter as it stands now. Taking a quarter again needs
+    `replace`; the earlier snapshot stays, marked superseded."""
+    require_role(session, actor, Role.approver, "take quarterly snapshots")
+    wanted = parse_quarter(quarter)
+    now = at or utc_now()
+    today = now.date()
+    if wanted.start > today:
+        raise RuleViolation(
+            f"{wanted.label} has not started yet (it begins on {_day(wanted.start)}), so there is nothing to freeze."
+        )
+    day = _as_of(wanted, as_of, today)
+    existing = _current_of(session, wanted)
+    if existing is not None and not replace:
+        raise Conflict(
+            f"A snapshot of {wanted.label} was already taken on {_day(existing.taken_at)}. Snapshots are never "
+            "changed; to record a new one, take it again with replace, and the earlier one is kept, marked "
+            "superseded."
+        )
+    state = current_state(session, today) if day == today else state_as_of(session, day)
+    if not state.cases:
+        raise RuleViolation(
+            f"There is no data for {wanted.label}: no use case had been proposed by {_day(day)}."
+        )
+    content = build_content(
+        session,
+        state,
+        Period(start=wanted.start, end=wanted.end, as_of=day),
+        quarter=wanted.label,
+        taken_at=now,
+        taken_by=actor.name,
+    )
+    if existing is not None:
+        existing.status = SnapshotStatus.superseded
+        session.add(existing)
+        session.flush()
+        record_event(
+            session,
+            actor,
+            "snapshot.superseded",
+            "snapshot",
+            existing.id,
+            before={"status": SnapshotStatus.current.value},
+            after={"status": SnapshotStatus.superseded.value},
+        )
+    snapshot = Snapshot(
+        quarter=wanted.label,
+        taken_at=now,
+        taken_by_id=actor.id,
+        status=SnapshotStatus.current,
+        content=content,
+        checksum=checksum(content),
+    )
+    session.add(snapshot)
+    session.flush()
+    record_event(
+        session,
+        actor,
+        "snapshot.taken",
+        "snapshot",
+        snapshot.id,
+        after={
+            "quarter": wanted.label,
+            "as_of": content["as_of"],
+            "checksum": snapshot.checksum,
+            "use_cases": content["totals"]["use_cases"],
+            "replaces": existing.id if existing is not None else None,
+        },
+    )
+    return snapshot
+
+
+LIST_COLUMNS = ["id", "quarter", "as_of", "taken_at", "taken_by", "status", "intact", "checksum"]
+
+
+def list_snapshots(session: Session) -> pd.DataFrame:
+    """Every snapshot, newest quarter first, with whether its checksum still holds."""
+    rows = []
+    for snapshot in session.exec(
+        select(Snapshot).order_by(col(Snapshot.quarter).desc(), col(Snapshot.taken_at).desc())
+    ).all():
+        content = snapshot.content if isinstance(snapshot.content, dict) else {}
+        as_of = content.get("as_of")
+        rows.append(
+            {
+                "id": snapshot.id,
+                "quarter": snapshot.quarter,
+                "as_of": date.fromisoformat(as_of) if isinstance(as_of, str) else None,
+                "taken_at": snapshot.taken_at,
+                "taken_by": content.get("taken_by"),
+                "status": snapshot.status,
+                "intact": is_intact(snapshot),
+                "checksum": snapshot.checksum,
+            }
+        )
+    return pd.DataFrame(rows, columns=LIST_COLUMNS)

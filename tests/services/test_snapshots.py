@@ -1,0 +1,280 @@
+"""Quarterly snapshots: content, statuses computed when taken, history, checksum, immutability, replace."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from portfolio import db
+from portfolio.errors import Conflict, InvalidInput, NotAllowed, RuleViolation
+from portfolio.kpis import kpi_status
+from portfolio.models import AuditEvent, Kpi, Snapshot, SnapshotStatus, Stage, StageChange, UseCase, utc_now
+from portfolio.services import people, results, snapshots, use_cases
+from portfolio.services.snapshot_state import end_of
+from portfolio.services.snapshots import Quarter, SnapshotTampered
+from tests.conftest import ADMIN_EMAIL, counts
+from tests.services.factories import propose
+from tests.snapshot_fixtures import demo_copy_url, snapshot_demo_template  # noqa: F401
+
+TODAY = utc_now().date()
+THIS_QUARTER = Quarter.of(TODAY)
+LAST_QUARTER = THIS_QUARTER.previous
+
+
+def take(engine, quarter: str = THIS_QUARTER.label, **options) -> Snapshot:
+    with db.unit_of_work(engine) as session:
+        actor = people.actor_for(session, ADMIN_EMAIL)
+        return snapshots.take_snapshot(session, actor, quarter, **options)
+
+
+@pytest.fixture
+def demo(demo_copy_url):  # noqa: F811
+    engine = db.make_engine(demo_copy_url)
+    yield engine
+    engine.dispose()
+
+
+# --- quarters -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["2026-Q5", "Q4", "2026Q4", "2026-Q0", "26-Q1", "", None, 2026, "1999-Q1"])
+def test_a_bad_quarter_label_is_refused_with_how_to_write_one(label):
+    with pytest.raises(InvalidInput) as refused:
+        snapshots.parse_quarter(label)
+    assert "such as 2026-Q4" in str(refused.value)
+
+
+def test_quarters_know_their_days_and_neighbours():
+    q4 = snapshots.parse_quarter(" 2026-q4 ")
+    assert (q4.label, q4.start, q4.end) == ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31))
+    assert q4.previous.label == "2026-Q3" and q4.following.label == "2027-Q1"
+    assert Quarter(2026, 1).previous.label == "2025-Q4" and Quarter(2026, 1).end == date(2026, 3, 31)
+    assert Quarter.of(date(2026, 8, 15)).label == "2026-Q3"
+
+
+# --- content ------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_comes_with_the_two_previous_quarters(demo):
+    with Session(demo) as session:
+        listed = snapshots.list_snapshots(session)
+    assert list(listed["quarter"]) == [LAST_QUARTER.label, LAST_QUARTER.previous.label]
+    assert listed["intact"].all() and set(listed["status"]) == {"current"}
+    assert list(listed["as_of"]) == [LAST_QUARTER.end, LAST_QUARTER.previous.end]
+
+
+def test_a_snapshot_freezes_every_use_case_and_totals_that_match_the_portfolio(demo):
+    content = take(demo).content
+    with Session(demo) as session:
+        table = use_cases.portfolio_table(session)
+        value = results.value_table(session)
+        by_stage = dict(session.execute(text("SELECT stage, count(*) FROM use_case GROUP BY stage")).all())
+        customer_facing_active = session.execute(
+            text(
+                "SELECT count(*) FROM use_case WHERE customer_facing "
+                "AND stage IN ('proposed','assessed','pilot','scale_up','production')"
+            )
+        ).scalar_one()
+    totals = content["totals"]
+    assert [c["key"] for c in content["use_cases"]] == list(table["key"])
+    assert totals["use_cases"] == len(table)
+    assert {s: n for s, n in totals["by_stage"].items() if n} == by_stage
+    assert totals["active"] == sum(
+        n for s, n in by_stage.items() if s not in ("retired", "rejected", "stopped")
+    )
+    assert totals["in_pilot"] == by_stage["pilot"]
+    assert totals["scaling_or_live"] == by_stage["scale_up"] + by_stage["production"]
+    running = value[value["active"]]
+    assert totals["value_per_year"] == pytest.approx(12 * running["value_per_month"].sum(), abs=0.05)
+    assert totals["net_value_first_year"] == pytest.approx(running["net_first_year"].sum(), abs=0.05)
+    assert totals["trust"]["customer_facing"] == customer_facing_active
+    row = next(c for c in content["use_cases"] if c["key"] == "UC-0001")
+    source = table[table["key"] == "UC-0001"].iloc[0]
+    assert (row["stage"], row["owner"], row["team"], row["sector"]) == (
+        source["stage"],
+        source["owner"],
+        source["team"],
+        source["sector"],
+    )
+    assert (row["impact"], row["risk"], row["quadrant"]) == (
+        source["impact"],
+        source["risk"],
+        source["quadrant"],
+    )
+    assert row["days_in_stage"] == source["days_in_stage"]
+    assert content["as_of"] == TODAY.isoformat() and content["quarter"] == THIS_QUARTER.label
+    assert sum(totals["kpi_health"].values()) <= len(content["kpis"])
+
+
+def test_kpi_statuses_are_computed_when_taken_never_read_from_the_stored_column(demo):
+    with db.unit_of_work(demo) as session:
+        # A stored status that lies: the snapshot must not repeat it.
+        session.execute(text("UPDATE kpi SET status = 'achieved'"))
+    content = take(demo).content
+    with Session(demo) as session:
+        kpis = {(k.use_case_id, k.name): k for k in session.exec(select(Kpi)).all()}
+        keys = dict(session.exec(select(UseCase.id, UseCase.key)).all())
+    by_key = {(keys[u], n): k for (u, n), k in kpis.items()}
+    for row in content["kpis"]:
+        kpi = by_key[(row["key"], row["kpi"])]
+        expected = kpi_status(
+            direction=kpi.direction,
+            baseline=kpi.baseline,
+            baseline_on=kpi.baseline_on,
+            target=kpi.target,
+            target_on=kpi.target_on,
+            latest_value=kpi.latest_value,
+            latest_on=kpi.latest_on,
+            today=TODAY,
+        )
+        assert row["status"] == expected.value
+    assert {r["status"] for r in content["kpis"]} != {"achieved"}
+
+
+def test_a_past_quarter_is_taken_from_the_history(demo):
+    with Session(demo) as session:
+        stored = snapshots.get_snapshot(session, LAST_QUARTER.label).content
+        later = set(
+            session.exec(
+                select(UseCase.key)
+                .join(StageChange, StageChange.use_case_id == UseCase.id)
+                .where(StageChange.from_stage.is_(None), StageChange.changed_at >= end_of(LAST_QUARTER.end))
+            ).all()
+        )
+    keys = {c["key"] for c in stored["use_cases"]}
+    assert stored["as_of"] == LAST_QUARTER.end.isoformat()
+    assert later and not keys & later
+    for row in stored["use_cases"]:
+        assert date.fromisoformat(row["stage_entered_on"]) <= LAST_QUARTER.end
+    for row in stored["kpis"]:
+        assert row["latest_on"] is None or date.fromisoformat(row["latest_on"]) <= LAST_QUARTER.end
+    for event in ("gate_decisions", "pilot_reviews"):
+        for row in stored[event]:
+            assert LAST_QUARTER.start <= date.fromisoformat(row["decided_on"]) <= LAST_QUARTER.end
+    for row in stored["stage_moves"]:
+        assert LAST_QUARTER.start <= date.fromisoformat(row["moved_on"]) <= LAST_QUARTER.end
+
+
+def test_as_of_must_fall_in_the_quarter_and_not_in_the_future(demo):
+    before = counts(demo)
+    for as_of, words in (
+        (LAST_QUARTER.end + timedelta(days=1), "outside"),
+        ("30/09/2026", "not a date"),
+        (TODAY + timedelta(days=1), "future" if THIS_QUARTER.end > TODAY else "outside"),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            take(
+                demo,
+                LAST_QUARTER.label if words != "future" else THIS_QUARTER.label,
+                as_of=as_of,
+                replace=True,
+            )
+        assert words in str(refused.value)
+    assert counts(demo) == before
+
+
+def test_a_quarter_not_started_or_without_data_is_refused(demo):
+    before = counts(demo)
+    with pytest.raises(RuleViolation, match="has not started yet"):
+        take(demo, THIS_QUARTER.following.label)
+    with pytest.raises(RuleViolation, match="There is no data for 2001-Q1"):
+        take(demo, "2001-Q1")
+    assert counts(demo) == before
+
+
+def test_only_approvers_take_snapshots(engine, admin):
+    propose(engine, admin)
+    with db.unit_of_work(engine) as session:
+        viewer = people.create_person(
+            session, admin, name="Vera Viewer", email="vera@example.org", roles=["viewer"]
+        )
+    with db.unit_of_work(engine) as session, pytest.raises(NotAllowed, match="approver"):
+        snapshots.take_snapshot(session, people.actor_for(session, "vera@example.org"), THIS_QUARTER.label)
+    assert viewer is not None
+    with Session(engine) as session:
+        assert session.exec(select(Snapshot)).all() == []
+
+
+# --- immutability and checksum ------------------------------------------------------------------------------
+
+
+def test_taking_a_quarter_again_needs_replace_and_keeps_the_earlier_one(demo):
+    first = take(demo)
+    before = counts(demo)
+    with pytest.raises(Conflict, match="already taken"):
+        take(demo)
+    assert counts(demo) == before
+    second = take(demo, replace=True)
+    with Session(demo) as session:
+        old = session.get(Snapshot, first.id)
+        assert old.status == SnapshotStatus.superseded
+        assert old.checksum == first.checksum and snapshots.is_intact(old)
+        assert snapshots.get_snapshot(session, THIS_QUARTER.label).id == second.id
+        events = session.exec(select(AuditEvent).where(AuditEvent.entity == "snapshot")).all()
+    assert [(e.action, e.entity_id) for e in events[-3:]] == [
+        ("snapshot.taken", str(first.id)),
+        ("snapshot.superseded", str(first.id)),
+        ("snapshot.taken", str(second.id)),
+    ]
+    assert events[-1].after["replaces"] == first.id and events[-1].after["checksum"] == second.checksum
+
+
+def test_no_code_path_changes_or_deletes_a_snapshot(demo):
+    snapshot = take(demo)
+    for change in (
+        lambda s: setattr(s, "content", {**s.content, "quarter": "2020-Q1"}),
+        lambda s: setattr(s, "checksum", "0" * 64),
+        lambda s: setattr(s, "quarter", "2020-Q1"),
+        lambda s: setattr(s, "status", SnapshotStatus.superseded) or setattr(s, "checksum", "1" * 64),
+    ):
+        with pytest.raises(RuleViolation, match="never changed"), db.unit_of_work(demo) as session:
+            row = session.get(Snapshot, snapshot.id)
+            change(row)
+            session.add(row)
+            session.flush()
+    with pytest.raises(RuleViolation, match="never changed"), db.unit_of_work(demo) as session:
+        session.delete(session.get(Snapshot, snapshot.id))
+        session.flush()
+    with Session(demo) as session:
+        assert snapshots.is_intact(session.get(Snapshot, snapshot.id))
+    # The service offers taking, reading and listing only.
+    public = {
+        name for name in dir(snapshots) if not name.startswith("_") and callable(getattr(snapshots, name))
+    }
+    assert not {n for n in public if n.startswith(("update", "delete", "edit", "remove", "change", "set_"))}
+
+
+def tamper(engine, snapshot_id: int, change) -> None:
+    """Edit a snapshot's stored JSON behind the application's back, as someone with database access could."""
+    with engine.begin() as connection:
+        stored = connection.execute(
+            text("SELECT content FROM snapshot WHERE id = :id"), {"id": snapshot_id}
+        ).scalar_one()
+        content = stored if isinstance(stored, dict) else json.loads(stored)
+        change(content)
+        cast = "CAST(:content AS jsonb)" if engine.dialect.name == "postgresql" else ":content"
+        connection.execute(
+            text(f"UPDATE snapshot SET content = {cast} WHERE id = :id"),
+            {"content": json.dumps(content), "id": snapshot_id},
+        )
+
+
+def test_a_tampered_snapshot_is_refused_everywhere(demo):
+    snapshot = take(demo)
+    tamper(demo, snapshot.id, lambda content: content["use_cases"][0].update(stage=Stage.production.value))
+    with Session(demo) as session:
+        with pytest.raises(SnapshotTampered, match="fails its integrity check"):
+            snapshots.get_snapshot(session, THIS_QUARTER.label)
+        listed = snapshots.list_snapshots(session)
+        assert not listed.set_index("id").loc[snapshot.id, "intact"]
+        assert listed[listed["id"] != snapshot.id]["intact"].all()
+
+
+def test_the_checksum_is_over_canonical_content():
+    content = {"b": [1, 2.5, None], "a": "Café – €", "quarter": "2026-Q4"}
+    reordered = {"quarter": "2026-Q4", "a": "Café – €", "b": [1, 2.5, None]}
+    assert snapshots.checksum(content) == snapshots.checksum(reordered)
+    assert len(snapshots.checksum(content)) == 64
+    assert snapshots.checksum(content) != snapshots.checksum({**content, "a": "Cafe – €"})
