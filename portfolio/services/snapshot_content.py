@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from portfolio import lifecycle
-from portfolio.kpis import HOURS_PER_MONTH, MONEY_PER_MONTH, kpi_status, monthly_value, net_value_first_year
+from portfolio.kpis import HOURS_PER_MONTH, MONEY_PER_MONTH, monthly_value, net_value_first_year, status_of
 from portfolio.models import (
     GateDecision,
     KpiKind,
@@ -75,16 +75,7 @@ def _kpi_rows(state: PortfolioState, keys: dict[int, tuple[str, str]]) -> list[d
     rows = []
     for kpi in state.kpis:
         key, title = keys[kpi.use_case_id]
-        status = kpi_status(
-            direction=kpi.direction,
-            baseline=kpi.baseline,
-            baseline_on=kpi.baseline_on,
-            target=kpi.target,
-            target_on=kpi.target_on,
-            latest_value=kpi.latest_value,
-            latest_on=kpi.latest_on,
-            today=state.as_of,
-        )
+        status = status_of(kpi, state.as_of)
         rows.append(
             {
                 "key": key,
