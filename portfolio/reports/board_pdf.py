@@ -150,18 +150,20 @@ def board_pdf(report: BoardReport, content: dict[str, Any]) -> bytes:
         _table(
             ["Key", "Use case", "KPI", "Status"],
             report.kpi_concerns,
-            [1, 4, 4, 1.6],
+            [1.5, 4, 4, 1.8],
             "No KPI of a pilot, scale-up or live use case is off track or without recent data.",
             s,
         ),
         _p("Trust", s["h2"]),
         _p(report.trust_summary, s["body"]),
-        _table(["Key", "Use case", "Stage", "Gaps"], report.trust_gaps, [1, 4, 1.3, 4], "No trust gaps.", s),
+        _table(
+            ["Key", "Use case", "Stage", "Gaps"], report.trust_gaps, [1.5, 4, 1.4, 4], "No trust gaps.", s
+        ),
         _p("Pilots needing a decision", s["h2"]),
         _table(
-            ["Key", "Use case", "Owner", "Days", "Decision date", "Why"],
+            ["Key", "Use case", "Owner", "Days in pilot", "Decision date", "Why"],
             report.purgatory,
-            [1, 3.4, 1.8, 0.7, 1.5, 3.4],
+            [1.5, 3.4, 1.9, 1, 1.6, 3.6],
             "No pilot is past its decision date or over the time limit.",
             s,
         ),
@@ -169,14 +171,14 @@ def board_pdf(report: BoardReport, content: dict[str, Any]) -> bytes:
         _table(
             ["Date", "Key", "Use case", "Decision", "By", "Rationale"],
             report.decisions,
-            [1.3, 1, 2.6, 1.6, 1.5, 4.4],
+            [1.6, 1.5, 2.6, 1.7, 1.6, 4.4],
             "No gate decision was recorded this quarter.",
             s,
         ),
         _table(
             ["Date", "Key", "Use case", "Pilot review", "Reason"],
             report.reviews,
-            [1.3, 1, 2.8, 1.8, 5],
+            [1.6, 1.5, 2.8, 1.9, 5],
             "No pilot review was recorded this quarter.",
             s,
         ),
@@ -184,7 +186,7 @@ def board_pdf(report: BoardReport, content: dict[str, Any]) -> bytes:
         _table(
             ["Key", "Lesson", "Outcome", "What we would do differently"],
             report.lessons,
-            [1, 3.2, 1.2, 6],
+            [1.5, 3.4, 1.5, 6],
             "No lesson was recorded this quarter.",
             s,
         ),

@@ -153,3 +153,22 @@ def impact_risk_matrix(
         for side in ("left", "right")
     ]
     return alt.layer(vertical, horizontal, *labels, dots).properties(title="Impact against risk")
+
+
+def snapshot_movements(counts: pd.DataFrame, *, before: str, after: str) -> alt.Chart:
+    """How many use cases moved which way between two snapshots (counts already aggregated)."""
+    shown = counts[counts["use_cases"] > 0]
+    return (
+        alt.Chart(shown)
+        .mark_bar(cornerRadiusEnd=3)
+        .encode(
+            y=alt.Y("movement:N", title=None, sort=list(counts["movement"])),
+            x=alt.X("use_cases:Q", title="Use cases", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("movement:N", legend=None, scale=alt.Scale(scheme="tableau10")),
+            tooltip=[
+                alt.Tooltip("movement:N", title="Movement"),
+                alt.Tooltip("use_cases:Q", title="Use cases"),
+            ],
+        )
+        .properties(title=f"What moved between {before} and {after}")
+    )

@@ -66,6 +66,13 @@ PAGES: tuple[PageSpec, ...] = (
         "Customer-facing use cases: trust KPIs and their status, missing disclosure or path to a person, and trends.",
     ),
     PageSpec(
+        "pages/snapshots.py",
+        "Quarterly snapshots",
+        ":material/photo_camera:",
+        "snapshots",
+        "Freeze the portfolio each quarter, download it for the board (Excel, CSV, HTML, PDF) and compare quarters.",
+    ),
+    PageSpec(
         "pages/use_case.py",
         "Use case",
         ":material/description:",

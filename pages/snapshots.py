@@ -1,0 +1,229 @@
+"""Quarterly snapshots: take one (approvers), read and download one for the board, compare two quarters."""
+
+import streamlit as st
+
+from portfolio.errors import PortfolioError
+from portfolio.models import Role, SnapshotStatus, Stage, utc_now
+from portfolio.reports import snapshot_export
+from portfolio.reports.compare import UNCHANGED
+from portfolio.services import snapshots
+from portfolio.ui import charts, context
+from portfolio.ui.format import day, label
+from portfolio.ui.reads import read
+from portfolio.ui.shell import require_shell
+
+require_shell()
+
+st.title("Quarterly snapshots")
+st.caption(
+    "Each quarter, leadership freezes the portfolio as it stood and sends it round: a snapshot never changes, "
+    "carries a checksum that every view and export verifies, and compares with the quarters before it."
+)
+
+actor = context.current_actor()
+listing = read(snapshots.list_snapshots)
+today = utc_now().date()
+this_quarter = snapshots.Quarter.of(today)
+
+if Role.approver in actor.roles:
+    with st.expander("Take a snapshot", expanded=listing.empty, icon=":material/photo_camera:"):
+        with st.form("take_snapshot", border=False):
+            left, middle, right = st.columns([1, 1, 2])
+            quarter = left.text_input("Quarter", value=this_quarter.label, help="Such as 2026-Q4.")
+            as_of = middle.date_input(
+                "As it stood on",
+                value=None,
+                format="DD/MM/YYYY",
+                help="Empty: today for the running quarter, the last day for a quarter that has ended. "
+                "A past day is rebuilt from the history.",
+            )
+            replace = right.checkbox(
+                "Take this quarter again",
+                help="Snapshots never change. Taking a quarter again records a new one; the earlier one is kept, "
+                "marked superseded.",
+            )
+            taken = st.form_submit_button("Take snapshot", type="primary", icon=":material/photo_camera:")
+        if taken:
+            with st.spinner("Freezing the portfolio…"):
+                snapshot = context.attempt(
+                    lambda session: snapshots.take_snapshot(
+                        session, actor, quarter, as_of=as_of, replace=replace
+                    ),
+                    success="Snapshot taken.",
+                )
+            if snapshot is not None:
+                st.session_state["snapshot_id"] = snapshot.id
+                st.rerun()
+
+if listing.empty:
+    st.info(
+        "No snapshot has been taken yet. An approver takes the first one above, or on the command line with "
+        "`portfolio snapshot take 2026-Q4`.",
+        icon=":material/photo_camera:",
+    )
+    st.stop()
+
+st.dataframe(
+    listing.assign(
+        status=listing["status"].map(lambda v: label(SnapshotStatus, v)),
+        intact=listing["intact"].map(lambda ok: "Verified" if ok else "Fails the check"),
+        checksum=listing["checksum"].str[:16] + "…",
+    ),
+    hide_index=True,
+    column_order=["quarter", "as_of", "taken_at", "taken_by", "status", "intact", "checksum"],
+    column_config={
+        "quarter": "Quarter",
+        "as_of": st.column_config.DateColumn("Portfolio as it stood on", format="D MMM YYYY"),
+        "taken_at": st.column_config.DatetimeColumn("Taken", format="D MMM YYYY, HH:mm"),
+        "taken_by": "Taken by",
+        "status": "Status",
+        "intact": "Checksum",
+        "checksum": "SHA-256",
+    },
+)
+
+choices = {
+    int(row.id): f"{row.quarter} · as of {day(row.as_of)}"
+    + ("" if row.status == SnapshotStatus.current else " · superseded")
+    for row in listing.itertuples()
+}
+ids = list(choices)
+if st.session_state.get("snapshot_id") not in ids:
+    st.session_state["snapshot_id"] = ids[0]
+chosen = st.selectbox("Snapshot", ids, format_func=choices.get, key="snapshot_id")
+
+try:
+    view = read(snapshot_export.snapshot_view, chosen)
+except PortfolioError as error:
+    st.error(str(error), icon=":material/gpp_bad:")
+    st.stop()
+
+report = view.report
+st.subheader(f"{view.quarter}: the portfolio as it stood on {day(view.content['as_of'])}")
+if view.status != SnapshotStatus.current:
+    st.warning("This snapshot was superseded: the quarter was taken again later.", icon=":material/history:")
+for start in range(0, len(report.headlines), 4):
+    row = st.columns(4)
+    for column, headline in zip(row, report.headlines[start : start + 4], strict=False):
+        column.metric(headline.label, headline.value, help=headline.note or None)
+        column.caption(headline.change)
+
+st.markdown("**Download for the board**")
+formats = list(snapshot_export.FORMAT_WORDS)
+fmt = st.segmented_control(
+    "Format",
+    formats,
+    format_func=snapshot_export.FORMAT_WORDS.get,
+    default="pdf",
+    key=f"format_{chosen}",
+    label_visibility="collapsed",
+)
+if fmt:
+    try:
+        with st.spinner("Preparing the file…"):
+            made = read(snapshot_export.export_by_id, chosen, fmt)
+    except PortfolioError as error:
+        st.error(str(error), icon=":material/gpp_bad:")
+    else:
+        st.download_button(
+            f"Download: {snapshot_export.FORMAT_WORDS[fmt]}",
+            made.data,
+            file_name=made.file_name,
+            mime=made.mime,
+            icon=":material/download:",
+            key=f"download_{chosen}_{fmt}",
+            on_click="ignore",
+        )
+st.caption(f"SHA-256 {view.checksum}, verified just now.")
+
+with st.expander(f"Pilots needing a decision ({len(report.purgatory)})"):
+    st.dataframe(
+        [
+            dict(zip(["Key", "Use case", "Owner", "Days in pilot", "Decision date", "Why"], r, strict=True))
+            for r in report.purgatory
+        ],
+        hide_index=True,
+    )
+with st.expander(
+    f"Decisions of the quarter ({len(report.decisions)} gate decisions, {len(report.reviews)} pilot reviews)"
+):
+    st.dataframe(
+        [
+            dict(zip(["Date", "Key", "Use case", "Decision", "By", "Rationale"], r, strict=True))
+            for r in report.decisions
+        ],
+        hide_index=True,
+    )
+    st.dataframe(
+        [
+            dict(zip(["Date", "Key", "Use case", "Pilot review", "Reason"], r, strict=True))
+            for r in report.reviews
+        ],
+        hide_index=True,
+    )
+with st.expander(f"Lessons of the quarter ({len(report.lessons)})"):
+    st.dataframe(
+        [
+            dict(zip(["Key", "Lesson", "Outcome", "What we would do differently"], r, strict=True))
+            for r in report.lessons
+        ],
+        hide_index=True,
+    )
+
+st.subheader("Compare two snapshots")
+if len(ids) < 2:
+    st.caption("Take a second snapshot to compare quarters.")
+    st.stop()
+left, right = st.columns(2)
+earlier = left.selectbox("Earlier", ids, index=1, format_func=choices.get, key="compare_earlier")
+later = right.selectbox("Later", ids, index=0, format_func=choices.get, key="compare_later")
+try:
+    comparison = read(snapshot_export.compare_snapshots, earlier, later)
+except PortfolioError as error:
+    st.error(str(error), icon=":material/compare_arrows:")
+    st.stop()
+
+st.altair_chart(
+    charts.snapshot_movements(
+        comparison.counts, before=comparison.before_quarter, after=comparison.after_quarter
+    ),
+    height=260,
+)
+moved = comparison.movements[comparison.movements["movement"] != UNCHANGED]
+st.dataframe(
+    moved.assign(
+        stage_before=moved["stage_before"].map(lambda v: label(Stage, v, "Not yet proposed")),
+        stage_after=moved["stage_after"].map(lambda v: label(Stage, v, "Gone")),
+    ),
+    hide_index=True,
+    column_order=[
+        "key",
+        "title",
+        "movement",
+        "stage_before",
+        "stage_after",
+        "impact_change",
+        "risk_change",
+        "value_per_month_change",
+    ],
+    column_config={
+        "key": "Key",
+        "title": "Use case",
+        "movement": "Movement",
+        "stage_before": comparison.before_quarter,
+        "stage_after": comparison.after_quarter,
+        "impact_change": st.column_config.NumberColumn("Impact change", format="%+.1f"),
+        "risk_change": st.column_config.NumberColumn("Risk change", format="%+.1f"),
+        "value_per_month_change": st.column_config.NumberColumn("Value per month change", format="€%+.0f"),
+    },
+)
+st.dataframe(
+    comparison.figures,
+    hide_index=True,
+    column_config={
+        "figure": "Figure",
+        "before": st.column_config.NumberColumn(comparison.before_quarter, format="localized"),
+        "after": st.column_config.NumberColumn(comparison.after_quarter, format="localized"),
+        "change": st.column_config.NumberColumn("Change", format="%+.0f"),
+    },
+)
