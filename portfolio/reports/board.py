@@ -88,7 +88,6 @@ def board_report(
             "Stopped this quarter",
             f"{totals['stopped_this_quarter']}",
             _count_change(_delta(totals, before, "stopped_this_quarter")),
-            "stopping is how a portfolio learns",
         ),
         Headline(
             "Value delivered per year",

@@ -130,23 +130,19 @@ def board_pdf(report: BoardReport, content: dict[str, Any]) -> bytes:
         _p("Headline figures", s["h2"]),
         _cards(report, s),
         _p("The pipeline", s["h2"]),
-        _chart(charts.funnel(totals), PAGE_WIDTH * 0.62),
+        _chart(charts.funnel(totals), PAGE_WIDTH * 0.7),
     ]
     if report.comparison is not None:
-        story.append(_chart(charts.movements(report.comparison), PAGE_WIDTH * 0.62))
+        story.append(_chart(charts.movements(report.comparison), PAGE_WIDTH * 0.7))
     story += [
+        KeepTogether([_p("KPI health", s["h2"]), _chart(charts.kpi_health(totals), PAGE_WIDTH * 0.7)]),
         CondPageBreak(120 * mm),
         _p("Impact and risk", s["h2"]),
         _chart(
             charts.matrix(content["use_cases"], settings["impact_threshold"], settings["risk_threshold"]),
             PAGE_WIDTH * 0.75,
         ),
-        KeepTogether(
-            [
-                _p("KPI health", s["h2"]),
-                _chart(charts.kpi_health(totals), PAGE_WIDTH * 0.62),
-            ]
-        ),
+        _p("KPIs off track or without recent data", s["h2"]),
         _table(
             ["Key", "Use case", "KPI", "Status"],
             report.kpi_concerns,

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from portfolio.models import STAGE_ORDER, KpiStatus, Stage
-from portfolio.reports.compare import MOVEMENTS, Comparison
+from portfolio.reports.compare import MOVEMENTS, UNCHANGED, Comparison
 
 STAGE_COLOURS = {
     Stage.proposed: "#9aa5b1",
@@ -35,7 +35,9 @@ def _styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (
         chart.configure(font=FONT, background="white")
         .configure_view(stroke=None)
-        .configure_title(fontSize=14, anchor="start", color="#1f2933")
+        .configure_title(fontSize=15, anchor="start", color="#1f2933", offset=10)
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#3e4c59", titleColor="#3e4c59")
+        .configure_legend(labelFontSize=12, titleFontSize=12)
     )
 
 
@@ -140,11 +142,19 @@ def kpi_health(totals: dict[str, Any]) -> alt.Chart:
 
 
 def movements(comparison: Comparison) -> alt.Chart:
-    data = comparison.counts[comparison.counts["use_cases"] > 0]
+    """Use cases that moved between two snapshots, by how they moved; the unchanged are counted in the title
+    (they would dwarf the moves)."""
+    counts = comparison.counts
+    unchanged = int(counts.loc[counts["movement"] == UNCHANGED, "use_cases"].sum())
+    data = counts[(counts["use_cases"] > 0) & (counts["movement"] != UNCHANGED)]
+    title = alt.TitleParams(
+        f"What moved between {comparison.before_quarter} and {comparison.after_quarter}",
+        subtitle=f"{unchanged} use cases stayed in their stage",
+        subtitleFontSize=12,
+        subtitleColor="#52606d",
+    )
     return _styled(
-        alt.Chart(
-            data, title=f"What moved between {comparison.before_quarter} and {comparison.after_quarter}"
-        )
+        alt.Chart(data, title=title)
         .mark_bar(cornerRadiusEnd=3, color="#4c78a8")
         .encode(
             y=alt.Y("movement:N", title=None, sort=list(MOVEMENTS)),

@@ -32,8 +32,9 @@ MONEY = {"num_format": "#,##0"}
 WRAP = {"text_wrap": True, "valign": "top"}
 COLUMN_FORMATS: dict[str, dict[str, dict[str, Any]]] = {
     "Summary": {
-        "Value": {"num_format": "#,##0.##", "align": "left"},
-        "Change": {"num_format": "+#,##0.##;-#,##0.##;0"},
+        "Value": {"num_format": "#,##0", "align": "left"},
+        "Previous quarter": {"num_format": "#,##0"},
+        "Change": {"num_format": "+#,##0;-#,##0;0"},
     },
     "Use cases": {
         "Value per month (EUR)": MONEY,

@@ -59,6 +59,10 @@ def day_text(value: str | date | None) -> str:
     return f"{day:%-d %b %Y}"
 
 
+def _whole(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
 def summary_frame(content: dict[str, Any], previous: dict[str, Any] | None) -> pd.DataFrame:
     totals = content["totals"]
     before = previous["totals"] if previous else {}
@@ -75,13 +79,14 @@ def summary_frame(content: dict[str, Any], previous: dict[str, Any] | None) -> p
         ("lessons", "Lessons recorded this quarter"),
     ]
     for name, text in figures:
-        now, then = totals.get(name), before.get(name)
+        # Whole numbers on the summary (euros, percentage points): the board reads them at a glance.
+        now, then = _whole(totals.get(name)), _whole(before.get(name))
         rows.append(
             {
                 "Figure": text,
                 "Value": now,
                 "Previous quarter": then,
-                "Change": round(now - then, 2) if now is not None and then is not None else None,
+                "Change": now - then if now is not None and then is not None else None,
             }
         )
     for stage in Stage:
