@@ -7,6 +7,7 @@ import streamlit as st
 
 from portfolio.errors import PortfolioError
 from portfolio.models import Role, SnapshotStatus, Stage, utc_now
+from portfolio.quarters import quarter_of
 from portfolio.reports import snapshot_export
 from portfolio.reports.compare import UNCHANGED
 from portfolio.services import snapshots
@@ -36,7 +37,7 @@ def verified_read(query: Callable[..., T], *args: Any) -> T:
 
 listing = verified_read(snapshots.list_snapshots)
 today = utc_now().date()
-this_quarter = snapshots.Quarter.of(today)
+this_quarter = quarter_of(today)
 
 if Role.approver in actor.roles:
     with st.expander("Take a snapshot", expanded=listing.empty, icon=":material/photo_camera:"):

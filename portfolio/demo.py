@@ -263,15 +263,16 @@ class DemoBuilder:
     def take_past_snapshots(self, quarters: int = 2) -> None:
         """The previous quarters' snapshots, taken from the history the morning after each quarter ended, so a
         new user can compare quarters at once."""
+        from portfolio.quarters import quarter_of
         from portfolio.services import snapshots
 
-        quarter = snapshots.Quarter.of(self.now.date())
+        quarter = quarter_of(self.now.date())
         for _ in range(quarters):
-            quarter = quarter.previous
+            quarter = quarter.previous()
         for _ in range(quarters):
-            taken_at = datetime.combine(quarter.end + timedelta(days=1), time(9), tzinfo=UTC)
+            taken_at = datetime.combine(quarter.last_day + timedelta(days=1), time(9), tzinfo=UTC)
             snapshots.take_snapshot(self.session, self.actor("sofia.marin"), quarter.label, at=taken_at)
-            quarter = quarter.following
+            quarter = quarter.next()
 
     def series(self, spec: dict[str, Any], start: date, end: date) -> list[dict[str, Any]]:
         """Weekly values moving from baseline to `progress` of the way to target, with noise."""

@@ -220,6 +220,7 @@ def _comparison(database_url: str | None, before: str, after: str) -> "Compariso
         raise InvalidInput({"quarter": f"Choose two different quarters to compare (both are {first.label})."})
     engine = _engine(database_url)
     with Session(engine) as session:
-        earlier = snapshots.get_snapshot(session, min(first, second).label)
-        later = snapshots.get_snapshot(session, max(first, second).label)
+        earlier, later = sorted((first, second), key=lambda quarter: (quarter.year, quarter.number))
+        earlier = snapshots.get_snapshot(session, earlier.label)
+        later = snapshots.get_snapshot(session, later.label)
         return compare(earlier.content, later.content)

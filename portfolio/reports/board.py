@@ -1,10 +1,12 @@
 """What the board report says, as plain text and rows, shared by its HTML and PDF forms."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from portfolio.models import Gate, GateOutcome, KpiStatus, LessonOutcome, PilotDecision, Stage
-from portfolio.reports.compare import Comparison
+from portfolio.quarters import quarter_of
+from portfolio.reports.compare import Comparison, headline
 from portfolio.reports.snapshot_tables import day_text, label
 
 
@@ -67,53 +69,48 @@ def _delta(now: dict[str, Any], before: dict[str, Any] | None, name: str) -> flo
     return now[name] - before[name]
 
 
+def _headline(figure: dict[str, Any], note: str) -> Headline:
+    """One of the overview's headline figures as a card: its value and its change since last quarter."""
+    value, then, unit = figure["value"], figure["previous"], figure["unit"]
+    change = None if value is None or then is None else value - then
+    if unit == "EUR":
+        return Headline(figure["label"], money(value), _money_change(change), note)
+    if unit == "%":
+        shown = "—" if value is None else f"{value:.0f}%"
+        return Headline(figure["label"], shown, _count_change(change, " points"), note)
+    return Headline(figure["label"], "—" if value is None else f"{value:,.0f}", _count_change(change), note)
+
+
 def board_report(
     content: dict[str, Any], checksum: str, previous: dict[str, Any] | None, comparison: Comparison | None
 ) -> BoardReport:
     totals = content["totals"]
     before = previous["totals"] if previous else None
-    since = (
-        f"compared with {previous['quarter']}" if previous else "the first snapshot: nothing to compare with"
-    )
-    on_schedule = totals["pilots_on_schedule_percent"]
-    headlines = [
-        Headline("Active use cases", f"{totals['active']}", _count_change(_delta(totals, before, "active"))),
-        Headline("In pilot", f"{totals['in_pilot']}", _count_change(_delta(totals, before, "in_pilot"))),
-        Headline(
-            "Scaling up or live",
-            f"{totals['scaling_or_live']}",
-            _count_change(_delta(totals, before, "scaling_or_live")),
-        ),
-        Headline(
-            "Stopped this quarter",
-            f"{totals['stopped_this_quarter']}",
-            _count_change(_delta(totals, before, "stopped_this_quarter")),
-        ),
-        Headline(
-            "Value delivered per year",
-            money(totals["value_per_year"]),
-            _money_change(_delta(totals, before, "value_per_year")),
-            "active use cases, from business KPIs",
-        ),
-        Headline(
-            "Net value, first year",
-            money(totals["net_value_first_year"]),
-            _money_change(_delta(totals, before, "net_value_first_year")),
-            "12 × (value − running cost) − one-off cost",
-        ),
-        Headline(
-            "Pilots on schedule",
-            "—" if on_schedule is None else f"{on_schedule:.0f}%",
-            _count_change(_delta(totals, before, "pilots_on_schedule_percent"), " points"),
-            "pilots whose decision date has not passed",
-        ),
+    figures = headline(content)
+    bases = {f["previous_basis"] for f in figures.values() if f["previous_basis"]}
+    last_quarter = quarter_of(date.fromisoformat(content["as_of"])).previous().label
+    if bases == {f"snapshot {last_quarter}"}:
+        since = f"compared with the {last_quarter} snapshot"
+    elif bases:
+        since = f"compared with {last_quarter} as recorded in the history"
+    else:
+        since = "with nothing earlier to compare with"
+    notes = {
+        "value_per_year": "active use cases, from business KPIs",
+        "net_value_first_year": "12 × (value − running cost) − one-off cost",
+        "pilot_decisions_on_time": "pilot decisions due this quarter taken by their decision date",
+    }
+    headlines = [_headline(figure, notes.get(key, "")) for key, figure in figures.items()]
+    headlines.append(
         Headline(
             "Pilots needing a decision",
             f"{totals['pilots_in_purgatory']}",
-            _count_change(_delta(totals, before, "pilots_in_purgatory")),
+            _count_change(_delta(totals, before, "pilots_in_purgatory"))
+            if before is not None
+            else "no earlier snapshot to compare with",
             "decision overdue or over the time limit",
-        ),
-    ]
+        )
+    )
     cases = content["use_cases"]
     purgatory = [
         [

@@ -19,17 +19,10 @@ UNCHANGED = "No change"
 GONE = "No longer in the portfolio"
 MOVEMENTS = (NEW, ADVANCED, SCALED, STOPPED, RETIRED, REJECTED, MOVED_BACK, UNCHANGED, GONE)
 
-# (key in totals, what a board member reads)
-HEADLINE_FIGURES: tuple[tuple[str, str], ...] = (
-    ("active", "Active use cases"),
-    ("in_pilot", "In pilot"),
-    ("scaling_or_live", "Scaling up or live"),
-    ("pilots_in_purgatory", "Pilots needing a decision"),
-    ("stopped_this_quarter", "Stopped this quarter"),
-    ("value_per_year", "Value delivered per year (EUR)"),
-    ("net_value_first_year", "Net value, first year (EUR)"),
-    ("pilots_on_schedule_percent", "Pilots on schedule (%)"),
-)
+
+def headline(content: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The snapshot's headline figures (the leadership overview's), by key."""
+    return {figure["key"]: figure for figure in content.get("headline", [])}
 
 
 def movement(before: str | None, after: str | None) -> str:
@@ -130,15 +123,16 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> Comparison:
     status_changes = pd.DataFrame(
         status_rows, columns=["key", "use_case", "kpi", "status_before", "status_after"]
     )
+    old_figures, new_figures = headline(before), headline(after)
     figures = pd.DataFrame(
         [
             {
-                "figure": label,
-                "before": before["totals"].get(name),
-                "after": after["totals"].get(name),
-                "change": _delta(before["totals"].get(name), after["totals"].get(name)),
+                "figure": figure["label"],
+                "before": old_figures.get(key, {}).get("value"),
+                "after": figure["value"],
+                "change": _delta(old_figures.get(key, {}).get("value"), figure["value"]),
             }
-            for name, label in HEADLINE_FIGURES
+            for key, figure in new_figures.items()
         ]
         + [
             {
@@ -151,7 +145,8 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> Comparison:
                 ),
             }
             for status in KpiStatus
-        ]
+        ],
+        columns=["figure", "before", "after", "change"],
     )
     return Comparison(
         before["quarter"], after["quarter"], plain(movements), counts, plain(status_changes), plain(figures)

@@ -49,7 +49,7 @@ COLUMN_FORMATS: dict[str, dict[str, dict[str, Any]]] = {
     "Movements": {"Value per month change (EUR)": {"num_format": "+#,##0;-#,##0;0"}},
 }
 WIDTHS = {
-    "Summary": {"Figure": 44, "Value": 22, "Previous quarter": 16, "Change": 12},
+    "Summary": {"Figure": 44, "Value": 22, "Previous quarter": 16, "Change": 12, "Previous from": 24},
     "Use cases": {"Use case": 44, "Needs attention": 40, "Trust gaps": 36},
     "Gate decisions": {"Rationale": 70},
     "Lessons": {"What happened": 60, "What we would do differently": 60},

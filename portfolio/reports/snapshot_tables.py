@@ -19,7 +19,7 @@ from portfolio.models import (
     Stage,
 )
 from portfolio.models.enums import Direction
-from portfolio.reports.compare import HEADLINE_FIGURES, Comparison
+from portfolio.reports.compare import Comparison, headline
 from portfolio.scoring import Quadrant
 
 KPI_COLUMNS = ["Key", "Use case", "KPI", "Kind", "Unit", "Direction", "Baseline", "Baseline date"]
@@ -71,15 +71,29 @@ def summary_frame(content: dict[str, Any], previous: dict[str, Any] | None) -> p
         {"Figure": "Portfolio as it stood on", "Value": as_date(content["as_of"])},
         {"Figure": "Taken by", "Value": content["taken_by"]},
         {"Figure": "Taken on", "Value": as_date(content["taken_at"])},
-        {"Figure": "Compared with", "Value": previous["quarter"] if previous else "No earlier snapshot"},
     ]
-    figures = [*HEADLINE_FIGURES, ("use_cases", "Use cases in the portfolio"), ("closed", "Closed")]
-    figures += [
+    unit_words = {"EUR": " (EUR)", "%": " (%)"}
+    for figure in headline(content).values():
+        # Whole numbers on the summary (euros, percentage points): the board reads them at a glance.
+        now, then = _whole(figure["value"]), _whole(figure["previous"])
+        rows.append(
+            {
+                "Figure": figure["label"] + unit_words.get(figure["unit"], ""),
+                "Value": now,
+                "Previous quarter": then,
+                "Change": now - then if now is not None and then is not None else None,
+                "Previous from": figure["previous_basis"] or "nothing to compare with",
+            }
+        )
+    figures = [
+        ("pilots_in_purgatory", "Pilots needing a decision"),
+        ("use_cases", "Use cases in the portfolio"),
+        ("closed", "Closed"),
         ("gate_decisions", "Gate decisions this quarter"),
         ("lessons", "Lessons recorded this quarter"),
     ]
+    basis = f"snapshot {previous['quarter']}" if previous else "nothing to compare with"
     for name, text in figures:
-        # Whole numbers on the summary (euros, percentage points): the board reads them at a glance.
         now, then = _whole(totals.get(name)), _whole(before.get(name))
         rows.append(
             {
@@ -87,6 +101,7 @@ def summary_frame(content: dict[str, Any], previous: dict[str, Any] | None) -> p
                 "Value": now,
                 "Previous quarter": then,
                 "Change": now - then if now is not None and then is not None else None,
+                "Previous from": basis,
             }
         )
     for stage in Stage:
@@ -95,6 +110,7 @@ def summary_frame(content: dict[str, Any], previous: dict[str, Any] | None) -> p
                 "Figure": f"Use cases in {stage.label}",
                 "Value": totals["by_stage"][stage.value],
                 "Previous quarter": before.get("by_stage", {}).get(stage.value),
+                "Previous from": basis,
             }
         )
     for status in KpiStatus:
@@ -103,6 +119,7 @@ def summary_frame(content: dict[str, Any], previous: dict[str, Any] | None) -> p
                 "Figure": f"KPIs {status.label.lower()} (pilots and later)",
                 "Value": totals["kpi_health"][status.value],
                 "Previous quarter": before.get("kpi_health", {}).get(status.value),
+                "Previous from": basis,
             }
         )
     trust_words = {
@@ -118,9 +135,10 @@ def summary_frame(content: dict[str, Any], previous: dict[str, Any] | None) -> p
                 "Figure": text,
                 "Value": totals["trust"][name],
                 "Previous quarter": before.get("trust", {}).get(name),
+                "Previous from": basis,
             }
         )
-    return pd.DataFrame(rows, columns=["Figure", "Value", "Previous quarter", "Change"])
+    return pd.DataFrame(rows, columns=["Figure", "Value", "Previous quarter", "Change", "Previous from"])
 
 
 def use_cases_frame(content: dict[str, Any]) -> pd.DataFrame:

@@ -298,7 +298,7 @@ def build_content(
     taken_by: str,
 ) -> dict[str, Any]:
     """The snapshot's content for `state`, standing at `period.as_of`."""
-    from portfolio.services.snapshot_totals import portfolio_totals
+    from portfolio.services.snapshot_totals import headline_figures, portfolio_totals
 
     keys = {c.id: (c.key, c.title) for c in state.cases}
     kpi_rows = _kpi_rows(state, keys)
@@ -319,6 +319,7 @@ def build_content(
             "risk_threshold": risk_threshold,
             "stage_limits": {stage.value: days for stage, days in stage_limits(session).items()},
         },
+        "headline": headline_figures(session, as_of=period.as_of, today=taken_at.date()),
         "totals": portfolio_totals(cases, kpi_rows, events),
         "use_cases": cases,
         "kpis": kpi_rows,

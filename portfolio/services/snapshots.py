@@ -5,8 +5,7 @@ when it is taken and checked whenever it is read; taking a quarter again keeps t
 import hashlib
 import json
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -14,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from portfolio.errors import Conflict, InvalidInput, NotFound, PortfolioError, RuleViolation
 from portfolio.models import Role, Snapshot, SnapshotStatus, utc_now
+from portfolio.quarters import Quarter
 from portfolio.services.audit import Actor, record_event
 from portfolio.services.people import require_role
 from portfolio.services.snapshot_content import Period, build_content
@@ -25,37 +25,6 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 class SnapshotTampered(PortfolioError):
     """A snapshot's content no longer matches the checksum recorded when it was taken."""
-
-
-@dataclass(frozen=True, order=True)
-class Quarter:
-    year: int
-    number: int
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}-Q{self.number}"
-
-    @property
-    def start(self) -> date:
-        return date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> date:
-        following = date(self.year + 1, 1, 1) if self.number == 4 else date(self.year, 3 * self.number + 1, 1)
-        return following - timedelta(days=1)
-
-    @property
-    def previous(self) -> "Quarter":
-        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
-
-    @property
-    def following(self) -> "Quarter":
-        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
-
-    @classmethod
-    def of(cls, day: date) -> "Quarter":
-        return cls(day.year, (day.month - 1) // 3 + 1)
 
 
 def parse_quarter(text: Any) -> Quarter:
@@ -146,7 +115,7 @@ def previous_snapshot(session: Session, snapshot: Snapshot) -> Snapshot | None:
 def _as_of(quarter: Quarter, as_of: Any, today: date) -> date:
     if as_of is None:
         # A quarter that has ended stands at its last day; the running quarter at today.
-        return min(quarter.end, today)
+        return min(quarter.last_day, today)
     if isinstance(as_of, str):
         try:
             as_of = date.fromisoformat(as_of.strip())
@@ -154,11 +123,11 @@ def _as_of(quarter: Quarter, as_of: Any, today: date) -> date:
             raise InvalidInput({"as_of": f"{as_of!s:.20} is not a date: write it as 2026-09-30."}) from None
     if isinstance(as_of, datetime) or not isinstance(as_of, date):
         raise InvalidInput({"as_of": "The as-of date must be a date such as 2026-09-30."})
-    if not quarter.start <= as_of <= quarter.end:
+    if not quarter.first_day <= as_of <= quarter.last_day:
         raise InvalidInput(
             {
                 "as_of": f"The as-of date {_day(as_of)} is outside {quarter.label} "
-                f"({_day(quarter.start)} to {_day(quarter.end)})."
+                f"({_day(quarter.first_day)} to {_day(quarter.last_day)})."
             }
         )
     if as_of > today:
@@ -182,9 +151,9 @@ def take_snapshot(
     wanted = parse_quarter(quarter)
     now = at or utc_now()
     today = now.date()
-    if wanted.start > today:
+    if wanted.first_day > today:
         raise RuleViolation(
-            f"{wanted.label} has not started yet (it begins on {_day(wanted.start)}), so there is nothing to freeze."
+            f"{wanted.label} has not started yet (it begins on {_day(wanted.first_day)}), so there is nothing to freeze."
         )
     day = _as_of(wanted, as_of, today)
     existing = _current_of(session, wanted)
@@ -202,7 +171,7 @@ def take_snapshot(
     content = build_content(
         session,
         state,
-        Period(start=wanted.start, end=wanted.end, as_of=day),
+        Period(start=wanted.first_day, end=wanted.last_day, as_of=day),
         quarter=wanted.label,
         taken_at=now,
         taken_by=actor.name,

@@ -66,8 +66,16 @@ def test_the_workbook_reads_back_with_every_sheet_dates_and_numbers(exported):
     ]
     summary = {row[0]: row[1:] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
     assert summary["Quarter"][0] == THIS_QUARTER.label
-    assert summary["Active use cases"][0] == snapshot.content["totals"]["active"]
-    assert summary["Compared with"][0] == LAST_QUARTER.label
+    active = next(f for f in snapshot.content["headline"] if f["key"] == "active")
+    assert summary["Active use cases"][:3] == (
+        active["value"],
+        active["previous"],
+        active["value"] - active["previous"],
+    )
+    assert summary["Active use cases"][3] == f"snapshot {LAST_QUARTER.label}"
+    assert summary["Value delivered per year (EUR)"][0] == round(
+        next(f for f in snapshot.content["headline"] if f["key"] == "value_per_year")["value"]
+    )
     sheet = book["Use cases"]
     assert sheet.freeze_panes == "C2"
     header = [c.value for c in sheet[1]]
@@ -130,8 +138,9 @@ def test_the_pdf_report_has_a_few_pages_with_the_figures(exported):
     assert 2 <= len(reader.pages) <= 8
     first = reader.pages[0].extract_text()
     assert f"board report for {THIS_QUARTER.label}" in first
-    assert "Active use cases" in first and str(snapshot.content["totals"]["active"]) in first
-    assert f"compared with {LAST_QUARTER.label}" in first
+    active = next(f for f in snapshot.content["headline"] if f["key"] == "active")["value"]
+    assert "Active use cases" in first and f"\n{active}\n" in f"\n{first}\n"
+    assert f"compared with the {LAST_QUARTER.label} snapshot" in first
     everything = " ".join(page.extract_text() for page in reader.pages)
     for heading in (
         "Impact and risk",
@@ -161,7 +170,8 @@ def test_the_comparison_classifies_every_move():
                 for k, s in stages.items()
             ],
             "kpis": [{"key": k, "use_case": k, "kpi": "CSAT", "status": s} for k, s in statuses],
-            "totals": {"active": len(stages), "kpi_health": {}},
+            "headline": [{"key": "active", "label": "Active use cases", "value": len(stages)}],
+            "totals": {"kpi_health": {}},
         }
 
     before = content(
@@ -215,7 +225,7 @@ def test_the_comparison_classifies_every_move():
 
 def test_the_demo_quarters_compare(demo):
     with Session(demo) as session:
-        earlier = snapshots.get_snapshot(session, LAST_QUARTER.previous.label).content
+        earlier = snapshots.get_snapshot(session, LAST_QUARTER.previous().label).content
         later = snapshots.get_snapshot(session, LAST_QUARTER.label).content
     result = comparing.compare(earlier, later)
     assert (result.movements["movement"] != comparing.UNCHANGED).any()

@@ -10,17 +10,29 @@ from sqlmodel import Session, select
 from portfolio import db
 from portfolio.errors import Conflict, InvalidInput, NotAllowed, RuleViolation
 from portfolio.kpis import kpi_status
-from portfolio.models import AuditEvent, Kpi, Snapshot, SnapshotStatus, Stage, StageChange, UseCase, utc_now
+from portfolio.models import (
+    AuditEvent,
+    Kpi,
+    Sector,
+    Snapshot,
+    SnapshotStatus,
+    Stage,
+    StageChange,
+    UseCase,
+    utc_now,
+)
+from portfolio.quarters import Quarter, quarter_of
 from portfolio.services import people, results, snapshots, use_cases
 from portfolio.services.snapshot_state import end_of
-from portfolio.services.snapshots import Quarter, SnapshotTampered
+from portfolio.services.snapshots import SnapshotTampered
+from portfolio.views.overview import OverviewFilter, overview
 from tests.conftest import ADMIN_EMAIL, counts
 from tests.services.factories import propose
 from tests.snapshot_fixtures import demo_copy_url, snapshot_demo_template  # noqa: F401
 
 TODAY = utc_now().date()
-THIS_QUARTER = Quarter.of(TODAY)
-LAST_QUARTER = THIS_QUARTER.previous
+THIS_QUARTER = quarter_of(TODAY)
+LAST_QUARTER = THIS_QUARTER.previous()
 
 
 def take(engine, quarter: str = THIS_QUARTER.label, **options) -> Snapshot:
@@ -48,10 +60,8 @@ def test_a_bad_quarter_label_is_refused_with_how_to_write_one(label):
 
 def test_quarters_know_their_days_and_neighbours():
     q4 = snapshots.parse_quarter(" 2026-q4 ")
-    assert (q4.label, q4.start, q4.end) == ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31))
-    assert q4.previous.label == "2026-Q3" and q4.following.label == "2027-Q1"
-    assert Quarter(2026, 1).previous.label == "2025-Q4" and Quarter(2026, 1).end == date(2026, 3, 31)
-    assert Quarter.of(date(2026, 8, 15)).label == "2026-Q3"
+    assert q4 == Quarter(2026, 4) and q4.last_day == date(2026, 12, 31)
+    assert snapshots.parse_quarter("2026-Q1").first_day == date(2026, 1, 1)
 
 
 # --- content ------------------------------------------------------------------------------------------------
@@ -60,9 +70,9 @@ def test_quarters_know_their_days_and_neighbours():
 def test_the_demo_comes_with_the_two_previous_quarters(demo):
     with Session(demo) as session:
         listed = snapshots.list_snapshots(session)
-    assert list(listed["quarter"]) == [LAST_QUARTER.label, LAST_QUARTER.previous.label]
+    assert list(listed["quarter"]) == [LAST_QUARTER.label, LAST_QUARTER.previous().label]
     assert listed["intact"].all() and set(listed["status"]) == {"current"}
-    assert list(listed["as_of"]) == [LAST_QUARTER.end, LAST_QUARTER.previous.end]
+    assert list(listed["as_of"]) == [LAST_QUARTER.last_day, LAST_QUARTER.previous().last_day]
 
 
 def test_a_snapshot_freezes_every_use_case_and_totals_that_match_the_portfolio(demo):
@@ -77,18 +87,18 @@ def test_a_snapshot_freezes_every_use_case_and_totals_that_match_the_portfolio(d
                 "AND stage IN ('proposed','assessed','pilot','scale_up','production')"
             )
         ).scalar_one()
-    totals = content["totals"]
+    totals, figures = content["totals"], {f["key"]: f["value"] for f in content["headline"]}
     assert [c["key"] for c in content["use_cases"]] == list(table["key"])
     assert totals["use_cases"] == len(table)
     assert {s: n for s, n in totals["by_stage"].items() if n} == by_stage
-    assert totals["active"] == sum(
+    assert figures["active"] == sum(
         n for s, n in by_stage.items() if s not in ("retired", "rejected", "stopped")
     )
-    assert totals["in_pilot"] == by_stage["pilot"]
-    assert totals["scaling_or_live"] == by_stage["scale_up"] + by_stage["production"]
+    assert figures["pilots"] == by_stage["pilot"]
+    assert figures["scaled_or_live"] == by_stage["scale_up"] + by_stage["production"]
     running = value[value["active"]]
-    assert totals["value_per_year"] == pytest.approx(12 * running["value_per_month"].sum(), abs=0.05)
-    assert totals["net_value_first_year"] == pytest.approx(running["net_first_year"].sum(), abs=0.05)
+    assert figures["value_per_year"] == pytest.approx(12 * running["value_per_month"].sum(), abs=0.05)
+    assert figures["net_value_first_year"] == pytest.approx(running["net_first_year"].sum(), abs=0.05)
     assert totals["trust"]["customer_facing"] == customer_facing_active
     row = next(c for c in content["use_cases"] if c["key"] == "UC-0001")
     source = table[table["key"] == "UC-0001"].iloc[0]
@@ -106,6 +116,42 @@ def test_a_snapshot_freezes_every_use_case_and_totals_that_match_the_portfolio(d
     assert row["days_in_stage"] == source["days_in_stage"]
     assert content["as_of"] == TODAY.isoformat() and content["quarter"] == THIS_QUARTER.label
     assert sum(totals["kpi_health"].values()) <= len(content["kpis"])
+
+
+def test_the_headline_figures_are_the_leadership_overviews(demo):
+    content = take(demo).content
+    with Session(demo) as session:
+        board = overview(session, OverviewFilter(), today=TODAY)
+    assert content["headline"] == [
+        {
+            "key": f.key,
+            "label": f.label,
+            "value": round(f.value, 2) if isinstance(f.value, float) else f.value,
+            "unit": f.unit,
+            "previous": round(f.previous, 2) if isinstance(f.previous, float) else f.previous,
+            "previous_basis": f.previous_basis,
+        }
+        for f in board.headline
+    ]
+    assert {f["previous_basis"] for f in content["headline"]} == {f"snapshot {LAST_QUARTER.label}"}
+    # The funnel frozen from the rows counts what the overview's funnel counts.
+    assert {c.stage: c.count for c in board.funnel} == content["totals"]["by_stage"]
+
+
+def test_a_past_quarter_has_the_figures_the_overview_reads_from_the_history(demo):
+    """The overview compares with last quarter from the history when filtered (it reads snapshots only
+    unfiltered); filtered to every sector it covers the whole portfolio, so its figures must be the frozen ones."""
+    with Session(demo) as session:
+        frozen = {
+            f["key"]: f["value"]
+            for f in snapshots.get_snapshot(session, LAST_QUARTER.label).content["headline"]
+        }
+        everything = OverviewFilter(sectors=tuple(s.value for s in Sector))
+        board = overview(session, everything, today=TODAY)
+    assert frozen == {
+        f.key: round(f.previous, 2) if isinstance(f.previous, float) else f.previous for f in board.headline
+    }
+    assert {f.previous_basis for f in board.headline if f.previous is not None} == {"history"}
 
 
 def test_kpi_statuses_are_computed_when_taken_never_read_from_the_stored_column(demo):
@@ -137,29 +183,31 @@ def test_a_past_quarter_is_taken_from_the_history(demo):
             session.exec(
                 select(UseCase.key)
                 .join(StageChange, StageChange.use_case_id == UseCase.id)
-                .where(StageChange.from_stage.is_(None), StageChange.changed_at >= end_of(LAST_QUARTER.end))
+                .where(
+                    StageChange.from_stage.is_(None), StageChange.changed_at >= end_of(LAST_QUARTER.last_day)
+                )
             ).all()
         )
     keys = {c["key"] for c in stored["use_cases"]}
-    assert stored["as_of"] == LAST_QUARTER.end.isoformat()
+    assert stored["as_of"] == LAST_QUARTER.last_day.isoformat()
     assert later and not keys & later
     for row in stored["use_cases"]:
-        assert date.fromisoformat(row["stage_entered_on"]) <= LAST_QUARTER.end
+        assert date.fromisoformat(row["stage_entered_on"]) <= LAST_QUARTER.last_day
     for row in stored["kpis"]:
-        assert row["latest_on"] is None or date.fromisoformat(row["latest_on"]) <= LAST_QUARTER.end
+        assert row["latest_on"] is None or date.fromisoformat(row["latest_on"]) <= LAST_QUARTER.last_day
     for event in ("gate_decisions", "pilot_reviews"):
         for row in stored[event]:
-            assert LAST_QUARTER.start <= date.fromisoformat(row["decided_on"]) <= LAST_QUARTER.end
+            assert LAST_QUARTER.first_day <= date.fromisoformat(row["decided_on"]) <= LAST_QUARTER.last_day
     for row in stored["stage_moves"]:
-        assert LAST_QUARTER.start <= date.fromisoformat(row["moved_on"]) <= LAST_QUARTER.end
+        assert LAST_QUARTER.first_day <= date.fromisoformat(row["moved_on"]) <= LAST_QUARTER.last_day
 
 
 def test_as_of_must_fall_in_the_quarter_and_not_in_the_future(demo):
     before = counts(demo)
     for as_of, words in (
-        (LAST_QUARTER.end + timedelta(days=1), "outside"),
+        (LAST_QUARTER.last_day + timedelta(days=1), "outside"),
         ("30/09/2026", "not a date"),
-        (TODAY + timedelta(days=1), "future" if THIS_QUARTER.end > TODAY else "outside"),
+        (TODAY + timedelta(days=1), "future" if THIS_QUARTER.last_day > TODAY else "outside"),
     ):
         with pytest.raises(InvalidInput) as refused:
             take(
@@ -175,7 +223,7 @@ def test_as_of_must_fall_in_the_quarter_and_not_in_the_future(demo):
 def test_a_quarter_not_started_or_without_data_is_refused(demo):
     before = counts(demo)
     with pytest.raises(RuleViolation, match="has not started yet"):
-        take(demo, THIS_QUARTER.following.label)
+        take(demo, THIS_QUARTER.next().label)
     with pytest.raises(RuleViolation, match="There is no data for 2001-Q1"):
         take(demo, "2001-Q1")
     assert counts(demo) == before
