@@ -1,6 +1,7 @@
 """A private copy of the demo portfolio (with its two past snapshots) for each test that takes snapshots:
 built once per session, copied per test (a file copy on SQLite, a template database on PostgreSQL)."""
 
+import itertools
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,8 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from tests.conftest import ADMIN_EMAIL, TEST_POSTGRES_URL, _drop_postgres_database, _postgres_database
+
+_COPIES = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -50,5 +53,14 @@ def demo_copy_url(backend: str, snapshot_demo_template: str, tmp_path: Path) -> 
         connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     admin.dispose()
     url = make_url(snapshot_demo_template).set(database=name).render_as_string(hide_password=False)
+    # Each copy has the same address; move its revision on past every earlier copy's, so reads an app in this
+    # process cached for an earlier test are never taken for this one's.
+    copy = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
+    with copy.begin() as connection:
+        connection.execute(
+            text("UPDATE portfolio_revision SET revision = revision + :step WHERE id = 1"),
+            {"step": next(_COPIES) * 1_000_000},
+        )
+    copy.dispose()
     yield url
     _drop_postgres_database(url)
