@@ -257,7 +257,9 @@ def test_taking_a_quarter_again_needs_replace_and_keeps_the_earlier_one(demo):
         assert old.status == SnapshotStatus.superseded
         assert old.checksum == first.checksum and snapshots.is_intact(old)
         assert snapshots.get_snapshot(session, THIS_QUARTER.label).id == second.id
-        events = session.exec(select(AuditEvent).where(AuditEvent.entity == "snapshot")).all()
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.entity == "snapshot").order_by(AuditEvent.id)
+        ).all()
     assert [(e.action, e.entity_id) for e in events[-3:]] == [
         ("snapshot.taken", str(first.id)),
         ("snapshot.superseded", str(first.id)),
