@@ -93,9 +93,7 @@ def test_a_first_sign_in_registers_a_viewer(app_signed_in, database_url, engine)
 def test_a_viewer_cannot_reach_administrator_or_approver_pages(app_signed_in, database_url):
     at = app_signed_in(database_url, nia(), page="pages/people.py")
     assert not at.exception
-    assert (
-        at.title[0].value == "Overview"
-    )  # the people page is not in her navigation: the app opens its home
+    assert at.title[0].value == "Overview"  # the people page is not in her navigation: the app opens its home
     at = app_signed_in(database_url, nia(), page="pages/propose.py")
     assert at.title[0].value == "Overview"
 
