@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import portfolio.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from portfolio.search import made_by_migration
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -47,6 +48,7 @@ def run_migrations_online() -> None:
                 target_metadata=target_metadata,
                 render_as_batch=connection.dialect.name == "sqlite",
                 compare_type=True,
+                include_name=lambda name, type_, parents: not made_by_migration(name),
             )
             with context.begin_transaction():
                 context.run_migrations()

@@ -1,5 +1,6 @@
 """The `portfolio` command."""
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import click
@@ -42,6 +43,11 @@ db_app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(snapshot_app, name="snapshot")
+incidents_app = typer.Typer(
+    help="The public AI incident library (AI Incident Database, CC BY-SA 4.0) shown on the Lessons page.",
+    no_args_is_help=True,
+)
+app.add_typer(incidents_app, name="incidents")
 
 DatabaseUrl = Annotated[
     str | None,
@@ -194,6 +200,41 @@ def _generate(engine: Any, settings: Settings, count: int, measurements: int | N
     typer.echo(
         f"Generated {result.use_cases:,} use cases, {result.kpis:,} KPIs and {result.measurements:,} measurements "
         f"in {db.describe(settings.effective_database_url)}."
+    )
+
+
+@incidents_app.command("refresh")
+def incidents_refresh(
+    path: Annotated[
+        Path,
+        typer.Argument(help="A newer AI Incident Database incidents CSV (same columns as the shipped one)."),
+    ],
+    classifications: Annotated[
+        Path | None,
+        typer.Option(
+            "--classifications",
+            help="Its MIT risk-domain classifications CSV. Without it, known incidents keep their risk domain.",
+        ),
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Replace the incident library with a newer export of the same shape (nothing changes if any row is bad)."""
+    from portfolio.services import incidents
+    from portfolio.startup import prepare_database, seed
+
+    settings = load_settings(database_url=database_url, demo_on_first_start=False)
+    for given in (path, classifications):
+        if given is not None and not given.is_file():
+            _fail(FileNotFoundError(f"There is no file {given}."))
+    try:
+        engine = prepare_database(settings)
+        with db.unit_of_work(engine) as session:
+            actor = seed(session, settings)
+            result = incidents.refresh_library(session, actor, path, classifications, source=path.name)
+    except PortfolioError as error:
+        _fail(error)
+    typer.echo(
+        f"The incident library now holds {result.after:,} incidents ({result.new:,} new; {result.before:,} before)."
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from portfolio import checklist, lifecycle
-from portfolio.demo_content import CASES, COSTS, PEOPLE, VALUE_KPIS
+from portfolio.demo_content import CASES, COSTS, LESSONS, PEOPLE, VALUE_KPIS
 from portfolio.errors import RuleViolation
 from portfolio.kpis import NON_NEGATIVE_UNITS, UNIT_RANGES
 from portfolio.models import Dimension, Gate, GateOutcome, Stage, UseCase, utc_now
@@ -91,10 +91,19 @@ class DemoBuilder:
         key = use_case.key
         if "impact" in case:
             self.score(case, key, history)
+        # Dated lessons are written in the stage the use case was in on that day.
+        dated = sorted(LESSONS.get(case["title"], []), key=lambda lesson: -lesson["days_ago"])
         for stage, days_ago in case["history"][1:]:
+            while dated and dated[0]["days_ago"] > days_ago:
+                self.write_lesson(owner, key, dated.pop(0))
             self.enter(case, key, Stage(stage), days_ago, history)
-        for lesson in case.get("lessons", []):
-            lessons.record_lesson(self.session, owner, key, **lesson)
+        for lesson in [*dated, *case.get("lessons", [])]:
+            self.write_lesson(owner, key, lesson)
+
+    def write_lesson(self, owner: Actor, key: str, lesson: dict[str, Any]) -> None:
+        written = {name: value for name, value in lesson.items() if name != "days_ago"}
+        at = _at(lesson["days_ago"], self.now) if "days_ago" in lesson else None
+        lessons.record_lesson(self.session, owner, key, at=at, **written)
 
     def score(self, case: dict[str, Any], key: str, history: dict[str, int]) -> None:
         model = assessments.active_model(self.session)

@@ -10,7 +10,7 @@ from portfolio import db
 from portfolio.config import Settings
 from portfolio.demo import load_demo
 from portfolio.models import UseCase
-from portfolio.services import assessments, gates, people
+from portfolio.services import assessments, gates, incidents, people
 from portfolio.services.audit import Actor
 
 
@@ -20,6 +20,7 @@ def prepare_database(settings: Settings, *, progress: Callable[[float, str], Non
     db.upgrade(engine)
     with db.unit_of_work(engine) as session:
         seed(session, settings)
+        incidents.ensure_library(session)  # the public incident library ships with the app
         # Inside the write transaction, so two processes starting at once load the demo only once.
         if settings.demo_on_first_start and not session.exec(select(func.count()).select_from(UseCase)).one():
             load_demo(session, progress=progress)

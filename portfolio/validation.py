@@ -9,7 +9,7 @@ import math
 import re
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -192,6 +192,18 @@ def _bound(value: Any) -> str:
     return shown(value)
 
 
+def _choices(model: type[BaseModel], field: str) -> str | None:
+    """The labels a manager reads for a field that takes one of a vocabulary's values, if it does."""
+    from portfolio.models.enums import LabelledEnum
+
+    info = model.model_fields.get(field)
+    for kind in (info.annotation, *get_args(info.annotation)) if info else ():
+        if isinstance(kind, type) and issubclass(kind, LabelledEnum):
+            labels = [member.label for member in kind]
+            return ", ".join(labels[:-1]) + " or " + labels[-1]
+    return None
+
+
 def _message(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str]:
     field = str(error["loc"][0]) if error["loc"] else ""
     label = label_of(model, field)
@@ -219,7 +231,9 @@ def _message(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str]:
     if kind == "string_type":
         return field, f"{label} must be text (got {shown(given)})."
     if kind in ("enum", "literal_error"):
-        return field, f"{label}: choose one of {ctx.get('expected', 'the listed options')}."
+        given_text = f" (got “{given}”)" if isinstance(given, str) and given else ""
+        choices = _choices(model, field) or ctx.get("expected", "the listed options")
+        return field, f"{label}: choose one of {choices}{given_text}."
     if kind in ("finite_number", "not_a_number") or (isinstance(given, float) and not math.isfinite(given)):
         return field, f"{label} must be an ordinary number (got {shown(given)})."
     if kind in ("int_parsing", "float_parsing", "int_type", "float_type", "int_from_float"):

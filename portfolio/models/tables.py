@@ -387,6 +387,8 @@ class Lesson(Timestamped, table=True):
     do_differently: str = Field(default="", max_length=LONG)
     tags: list[str] = Field(default_factory=list, sa_type=JSONType)
     author_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    # The stage the use case had reached when the lesson was written (for a stop: the stage it stopped in).
+    stage: str | None = Field(default=None, max_length=20)
 
     __table_args__ = (
         not_blank("title"),
@@ -394,7 +396,25 @@ class Lesson(Timestamped, table=True):
         not_blank("happened"),
         one_of("outcome", LessonOutcome.values()),
         one_of("category", LessonCategory.values()),
+        one_of("stage", Stage.values(), name="stage_reached"),
     )
+
+
+class Incident(SQLModel, table=True):
+    """A public AI incident from the AI Incident Database (incidentdatabase.ai, CC BY-SA 4.0): read-only
+    reference data, replaced as a whole when the library is refreshed. `id` is the database's incident id."""
+
+    id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    occurred_on: date | None = Field(default=None)
+    title: str = Field(max_length=500)
+    description: str = Field(default="", max_length=LONG)
+    deployers: str = Field(default="", max_length=LONG)
+    developers: str = Field(default="", max_length=LONG)
+    harmed_parties: str = Field(default="", max_length=LONG)
+    risk_domain: str = Field(default="", max_length=SHORT)
+    risk_subdomain: str = Field(default="", max_length=SHORT)
+
+    __table_args__ = (not_blank("title"), CheckConstraint("id > 0", name="id_positive"))
 
 
 class Snapshot(SQLModel, table=True):
