@@ -589,6 +589,8 @@ class ScaleBuilder:
                 "do_differently": story.get("do_differently", ""),
                 "tags": list(story.get("tags", [])),
                 "author_id": owner,
+                # The stage reached: a stopped use case stopped in its pilot.
+                "stage": (Stage.pilot if stage == Stage.stopped else stage).value,
                 "created_at": _at(day),
                 "updated_at": _at(day),
                 "version": 1,
