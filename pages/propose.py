@@ -11,6 +11,7 @@ from portfolio.services import duplicates, intake, people
 from portfolio.ui import context
 from portfolio.ui.editing import editor_rows
 from portfolio.ui.problems import FieldProblems
+from portfolio.ui.lessons_panel import suggestions_for_proposal
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
@@ -86,6 +87,12 @@ if matches:
                 query_params={"uc": match.key},
                 icon=":material/open_in_new:",
             )
+suggestions_for_proposal(
+    title,
+    problem,
+    sector=st.session_state.get(DRAFT + "sector"),
+    ai_kind=st.session_state.get(DRAFT + "ai_kind"),
+)
 
 left, right = st.columns(2)
 with left:

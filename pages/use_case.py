@@ -17,7 +17,6 @@ from portfolio.models import (
     KpiKind,
     KpiStatus,
     LessonCategory,
-    LessonOutcome,
     Role,
     Sector,
     Stage,
@@ -36,6 +35,7 @@ from portfolio.ui.format import (
     number,
     yes_no,
 )
+from portfolio.ui.lessons_panel import lesson_body, outcome_badge
 from portfolio.ui.queues import hold_notice
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
@@ -427,25 +427,25 @@ with tabs[3]:
     )
 
 with tabs[4]:
+    st.page_link(
+        "pages/lessons.py",
+        label="Record a lesson on this use case",
+        query_params={"uc": chosen},
+        icon=":material/add_circle:",
+    )
     if not detail.lessons:
         st.caption(
             "No lessons recorded yet. Every stopped pilot leaves one; successes are worth recording too."
         )
     for lesson in detail.lessons:
-        outcome = LessonOutcome(lesson["outcome"])
-        colour = {"failure": "red", "partial": "orange", "success": "green"}[outcome.value]
         with st.container(border=True):
-            st.markdown(f"**{lesson['title']}**")
-            st.badge(outcome.label, color=colour)
+            st.markdown(f"**{plain(lesson['title'])}**")
+            outcome_badge(lesson["outcome"])
             st.caption(
-                f"{label(LessonCategory, lesson['category'])} · by {lesson['author'] or '—'}"
-                + (f" · {', '.join(lesson['tags'])}" if lesson["tags"] else "")
+                f"{label(LessonCategory, lesson['category'])} · by {plain(lesson['author'] or '—')}"
+                + (f" · {plain(', '.join(lesson['tags']))}" if lesson["tags"] else "")
             )
-            st.markdown(f"**What we tried.** {lesson['tried']}\n\n**What happened.** {lesson['happened']}")
-            if lesson["root_cause"]:
-                st.markdown(f"**Root cause.** {lesson['root_cause']}")
-            if lesson["do_differently"]:
-                st.markdown(f"**What we would do differently.** {lesson['do_differently']}")
+            lesson_body(lesson)
 
 with tabs[5]:
     trail = read(audit_view.use_case_trail, chosen)

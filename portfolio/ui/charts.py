@@ -4,7 +4,7 @@ have one palette each (below), used by every chart, so a colour means the same t
 import altair as alt
 import pandas as pd
 
-from portfolio.models import EXIT_STAGES, STAGE_ORDER, KpiStatus, Stage
+from portfolio.models import EXIT_STAGES, STAGE_ORDER, KpiStatus, LessonCategory, LessonOutcome, Stage
 
 # Mid-tone colours that read on a light and a dark background; the names follow portfolio.ui.format's
 # badge colours (gray, blue, orange, violet, green, red).
@@ -171,4 +171,31 @@ def snapshot_movements(counts: pd.DataFrame, *, before: str, after: str) -> alt.
             ],
         )
         .properties(title=f"What moved between {before} and {after}")
+    )
+
+
+OUTCOME_LABELS = [outcome.label for outcome in LessonOutcome]
+CATEGORY_LABELS = [category.label for category in LessonCategory]
+
+
+def lesson_trend(counts: pd.DataFrame) -> alt.Chart:
+    """Lessons per quarter, stacked by category, one panel per outcome: where failures come from, over time."""
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("quarter:O", title="Quarter recorded", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("sum(lessons):Q", title="Lessons", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "category_label:N", title="Category", legend=alt.Legend(orient="bottom", columns=3)
+            ),
+            column=alt.Column("outcome_label:N", title=None, sort=OUTCOME_LABELS),
+            tooltip=[
+                alt.Tooltip("quarter:O", title="Quarter"),
+                alt.Tooltip("outcome_label:N", title="Outcome"),
+                alt.Tooltip("category_label:N", title="Category"),
+                alt.Tooltip("sum(lessons):Q", title="Lessons"),
+            ],
+        )
+        .properties(title="Lessons by category and outcome over time", width=250, height=220)
     )

@@ -10,6 +10,7 @@ from portfolio import checklist
 from portfolio.models import Gate, GateOutcome, LessonCategory, LessonOutcome, Role, Stage, utc_now
 from portfolio.services import gates, lessons, people, use_cases
 from portfolio.ui import context
+from portfolio.ui.lessons_panel import relevant_for_decision
 from portfolio.ui.problems import FieldProblems
 from portfolio.ui.text import plain
 
@@ -79,6 +80,7 @@ def gate_dialog(key: str, title: str, stage: str) -> None:
         **{f"charter.{name}": f"charter_{name}_{key}" for name in _charter_draft(key)},
     }
     st.markdown(f"**{plain(key)} · {plain(title)}**: {Stage(stage).label} → **{gate.label} gate**")
+    relevant_for_decision(key)
     outcome = st.session_state.get(widget["outcome"])
     go = outcome == GateOutcome.go
     charter_draft = _charter_draft(key) if go and gate == Gate.pilot else {}

@@ -73,6 +73,14 @@ PAGES: tuple[PageSpec, ...] = (
         "Freeze the portfolio each quarter, download it for the board (Excel, CSV, HTML, PDF) and compare quarters.",
     ),
     PageSpec(
+        "pages/lessons.py",
+        "Lessons",
+        ":material/school:",
+        "lessons",
+        "Our lessons, failures first, searchable and filterable, with their trend; and the public AI incident "
+        "library. Contributors record and edit lessons here.",
+    ),
+    PageSpec(
         "pages/use_case.py",
         "Use case",
         ":material/description:",

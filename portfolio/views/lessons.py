@@ -270,3 +270,14 @@ def relevant_to_use_case(session: Session, key: str, *, limit: int = 5) -> Relev
     return RelevantLessons(
         own, similar, similar_incidents(session, use_case.title, use_case.problem, limit=limit)
     )
+
+
+def similar_to_proposal(
+    session: Session, title: str, problem: str = "", sector: str | None = None, ai_kind: str | None = None
+) -> RelevantLessons:
+    """What someone proposing an idea should read first: lessons of similar use cases, similar incidents."""
+    return RelevantLessons(
+        pd.DataFrame(columns=LESSON_COLUMNS),
+        similar_lessons(session, title, problem, sector=sector, ai_kind=ai_kind),
+        similar_incidents(session, title, problem),
+    )
