@@ -2,7 +2,6 @@
 
 from sqlmodel import Session, select
 
-from portfolio import db
 from portfolio.models import Lesson
 from tests.conftest import counts
 from tests.pages.test_portfolio_pages import texts
@@ -63,7 +62,7 @@ def test_search_and_filters_narrow_lessons_and_incidents(app_for, demo_url):
 
 def test_hostile_searches_show_sane_results(app_for, demo_url):
     at = app_for(demo_url, PAGE)
-    for query in HOSTILE[:12] + ["x" * 500]:
+    for query in [*HOSTILE[:12], "x" * 500]:
         at.text_input(key="lessons_query").set_value(query).run()
         assert not at.exception, query
         assert not at.error, query
