@@ -8,7 +8,7 @@ from pydantic import Field, StringConstraints, field_validator
 from sqlmodel import Session
 
 from portfolio import lifecycle
-from portfolio.errors import Conflict, NotFound
+from portfolio.errors import NotFound
 from portfolio.models import (
     Lesson,
     LessonCategory,
@@ -20,7 +20,7 @@ from portfolio.models import (
     utc_now,
 )
 from portfolio.models.tables import LONG, SHORT
-from portfolio.services.audit import Actor, as_record, record_event
+from portfolio.services.audit import Actor, as_record, record_event, refuse_stale_edit
 from portfolio.services.people import require_role
 from portfolio.services.use_cases import change_stage, get_use_case
 from portfolio.validation import Input, check_moment, reason_text, validate
@@ -96,27 +96,24 @@ def update_lesson(
     an edit made on an out-of-date page is refused rather than overwriting someone else's change."""
     require_role(session, actor, Role.contributor, "edit lessons")
     lesson = get_lesson(session, lesson_id)
-    if lesson.version != expected_version:
-        raise Conflict(
-            "Someone else changed this lesson while you were editing it. Reload to see their change, "
-            "then make yours again."
-        )
+    use_case = session.get(UseCase, lesson.use_case_id)
+    key = use_case.key if use_case else str(lesson.use_case_id)
+    refuse_stale_edit(
+        session,
+        current_version=lesson.version,
+        expected_version=expected_version,
+        what="This lesson",
+        entity="use_case",
+        entity_id=key,
+        actions=("lesson.updated",),
+    )
     before = as_record(lesson)
     data = validate(LessonInput, {name: getattr(lesson, name) for name in FIELDS} | changes)
     for name, value in data.model_dump().items():
         setattr(lesson, name, value)
     session.add(lesson)
     session.flush()
-    use_case = session.get(UseCase, lesson.use_case_id)
-    record_event(
-        session,
-        actor,
-        "lesson.updated",
-        "use_case",
-        use_case.key if use_case else lesson.use_case_id,
-        before=before,
-        after=as_record(lesson),
-    )
+    record_event(session, actor, "lesson.updated", "use_case", key, before=before, after=as_record(lesson))
     return lesson
 
 

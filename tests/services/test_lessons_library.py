@@ -111,7 +111,7 @@ def test_editing_checks_the_version_and_is_audited(engine, admin):
         )
         assert edited.version == 2
     with (
-        pytest.raises(Conflict, match="Someone else changed this lesson"),
+        pytest.raises(Conflict, match="This lesson was changed by someone else"),
         db.unit_of_work(engine) as session,
     ):
         lessons.update_lesson(session, admin, lesson_id, expected_version=1, title="Stale edit")
