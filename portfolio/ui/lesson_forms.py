@@ -11,6 +11,7 @@ from portfolio.ui import context
 from portfolio.ui.text import plain
 
 DONE = "lesson_saved"
+ROUND = "new_lesson_round"
 
 
 def _fields(prefix: str, initial: dict[str, Any], tag_options: list[str]) -> dict[str, Any]:
@@ -65,7 +66,9 @@ def _fields(prefix: str, initial: dict[str, Any], tag_options: list[str]) -> dic
 
 def record_lesson_form(use_cases: list[tuple[str, str]], chosen: str | None, tag_options: list[str]) -> None:
     """Record a lesson on any use case, at whatever stage it is in."""
-    prefix = "new_lesson_"
+    # A new key prefix after each recorded lesson gives an empty form (deleting widget state leaves a form's
+    # values in the browser).
+    prefix = f"new_lesson_{st.session_state.get(ROUND, 0)}_"
     keys = [key for key, _title in use_cases]
     titles = dict(use_cases)
     with st.form("record_lesson", border=False, enter_to_submit=False):
@@ -90,6 +93,7 @@ def record_lesson_form(use_cases: list[tuple[str, str]], chosen: str | None, tag
         if saved:
             for name in [k for k in st.session_state if str(k).startswith(prefix)]:
                 del st.session_state[name]
+            st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
             st.session_state[DONE] = f"Lesson recorded on {key}. It is in the library below."
             st.rerun()
 

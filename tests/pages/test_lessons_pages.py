@@ -74,23 +74,24 @@ def test_a_contributor_records_a_lesson_and_a_bad_one_is_refused(app_for, databa
     key = propose(engine, admin)
     at = app_for(database_url, PAGE)
     assert not at.exception
-    at.selectbox(key="new_lesson_use_case").set_value(key)
-    at.text_input(key="new_lesson_title").set_value("   ")
-    at.text_area(key="new_lesson_tried").set_value("x" * 10)
+    at.selectbox(key="new_lesson_0_use_case").set_value(key)
+    at.text_input(key="new_lesson_0_title").set_value("   ")
+    at.text_area(key="new_lesson_0_tried").set_value("x" * 10)
     at.button(key="record_lesson_submit").click().run()
     before = counts(engine)
     assert any("Lesson title is required" in e.value for e in at.error)
     assert any("What happened is required" in e.value for e in at.error)
     assert any("Category is required" in e.value for e in at.error)
     assert counts(engine) == before and before["lesson"] == 0
-    at.text_input(key="new_lesson_title").set_value("Agents need the **transcript**")
-    at.text_area(key="new_lesson_happened").set_value("Customers repeated themselves.")
-    at.selectbox(key="new_lesson_category").set_value("customer_trust")
-    at.multiselect(key="new_lesson_tags").set_value(["hand-over"])
+    at.text_input(key="new_lesson_0_title").set_value("Agents need the **transcript**")
+    at.text_area(key="new_lesson_0_happened").set_value("Customers repeated themselves.")
+    at.selectbox(key="new_lesson_0_category").set_value("customer_trust")
+    at.multiselect(key="new_lesson_0_tags").set_value(["hand-over"])
     at.button(key="record_lesson_submit").click().run()
     assert not at.exception and not at.error
     assert any(f"Lesson recorded on {key}" in s.value for s in at.success)
     assert any(e.label == "Agents need the \\*\\*transcript\\*\\* · " + key for e in at.expander)
+    assert at.text_input(key="new_lesson_1_title").value == ""  # an empty form for the next lesson
     with Session(engine) as session:
         lesson = session.exec(select(Lesson)).one()
         assert lesson.title == "Agents need the **transcript**" and lesson.tags == ["hand-over"]
