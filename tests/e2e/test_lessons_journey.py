@@ -49,3 +49,17 @@ def test_record_a_lesson_find_it_and_see_it_on_a_similar_proposal(page, server):
     panel = main.locator('[data-testid="stExpander"]').filter(has_text="Learn first")
     assert panel.get_by_text(TITLE).count() == 1
     assert panel.get_by_text("UC-0001 · Customer-service assistant for simple questions").count() >= 1
+
+
+def test_the_gate_dialog_shows_the_lessons_and_incidents_to_read_first(page, server):
+    from tests.e2e.test_gate_journey import decide
+
+    page.goto(f"{server}/board")
+    settle(page)
+    dialog = decide(page, "UC-0019", "Gate decision")  # the multilingual booking chatbot, in pilot
+    reading = dialog.locator('[data-testid="stExpander"]').filter(has_text="Read before deciding")
+    reading.locator("summary").click()
+    assert reading.get_by_text("The booking chatbot left guests no way to reach a person").count() == 1
+    assert reading.get_by_text("Lessons from similar use cases").count() == 1
+    assert reading.get_by_text("Similar public AI incidents").count() == 1
+    assert reading.get_by_text("CC BY-SA 4.0", exact=False).count() == 1
