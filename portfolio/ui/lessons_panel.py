@@ -118,24 +118,27 @@ def _similar_lesson_lines(similar: pd.DataFrame) -> None:
 
 def suggestions_for_proposal(title: str, problem: str, *, sector: str | None, ai_kind: str | None) -> None:
     """On Propose: lessons of similar use cases and similar public incidents, once the idea has words."""
-    if not (title or "").strip() and not (problem or "").strip():
-        return
-    found = read(lesson_views.similar_to_proposal, title or "", problem or "", sector, ai_kind)
-    lessons, incidents = found.similar, found.incidents
-    if lessons.empty and incidents.empty:
-        return
-    with st.expander(
-        f"Learn first: {len(lessons)} lessons and {len(incidents)} public incidents like this idea",
-        icon=":material/school:",
-        expanded=True,
-    ):
-        if not lessons.empty:
-            st.markdown("**Lessons from similar use cases**")
-            _similar_lesson_lines(lessons)
-        if not incidents.empty:
-            st.markdown("**Similar public AI incidents**")
-            incident_table(incidents, key="propose_incidents")
-            credit()
+    # Always one container in the same place, so the fields below keep their position (and what is being
+    # typed in them) when suggestions appear.
+    with st.container():
+        if not (title or "").strip() and not (problem or "").strip():
+            return
+        found = read(lesson_views.similar_to_proposal, title or "", problem or "", sector, ai_kind)
+        lessons, incidents = found.similar, found.incidents
+        if lessons.empty and incidents.empty:
+            return
+        with st.expander(
+            f"Learn first: {len(lessons)} lessons and {len(incidents)} public incidents like this idea",
+            icon=":material/school:",
+            expanded=True,
+        ):
+            if not lessons.empty:
+                st.markdown("**Lessons from similar use cases**")
+                _similar_lesson_lines(lessons)
+            if not incidents.empty:
+                st.markdown("**Similar public AI incidents**")
+                incident_table(incidents, key="propose_incidents")
+                credit()
 
 
 def relevant_for_decision(key: str) -> None:
