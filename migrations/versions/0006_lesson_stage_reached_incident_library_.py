@@ -1,7 +1,7 @@
 """lesson stage reached, incident library, full-text search over lessons and incidents
 
 Revision ID: 0006
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-23 16:50:17.145079
 
 SQLite: FTS5 tables over lesson and incident (external content, kept in step by triggers). PostgreSQL: GIN
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy import Text  # noqa: F401 (autogenerate writes Text() for JSONB)
 
 revision: str = "0006"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
