@@ -10,8 +10,8 @@ from portfolio.models import AiActTier, AiKind, Audience, Direction, KpiKind, Se
 from portfolio.services import duplicates, intake, people
 from portfolio.ui import context
 from portfolio.ui.editing import editor_rows
-from portfolio.ui.problems import FieldProblems
 from portfolio.ui.lessons_panel import suggestions_for_proposal
+from portfolio.ui.problems import FieldProblems
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
