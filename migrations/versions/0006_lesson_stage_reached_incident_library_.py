@@ -80,6 +80,11 @@ def _drop_search(table: str) -> None:
     op.execute(f"DROP TABLE IF EXISTS {fts}")
 
 
+# What the downgrade deletes (see portfolio/db.py): the stage each lesson was written at, and the incident
+# library (reference data, loaded again from the shipped file on the next start after an upgrade).
+DATA_LOST_ON_DOWNGRADE: dict[str, list[str] | None] = {"lesson": ["stage"], "incident": None}
+
+
 def upgrade() -> None:
     op.create_table(
         "incident",
