@@ -231,7 +231,7 @@ def _message(model: type[BaseModel], error: dict[str, Any]) -> tuple[str, str]:
     if kind == "string_type":
         return field, f"{label} must be text (got {shown(given)})."
     if kind in ("enum", "literal_error"):
-        given_text = f" (got “{given}”)" if isinstance(given, str) and given else ""
+        given_text = f" (got {shown(given)})" if isinstance(given, str) and given else ""
         choices = _choices(model, field) or ctx.get("expected", "the listed options")
         return field, f"{label}: choose one of {choices}{given_text}."
     if kind in ("finite_number", "not_a_number") or (isinstance(given, float) and not math.isfinite(given)):
