@@ -17,6 +17,7 @@ def seed(url: str) -> None:
     """What the app's start-up gives every database (the local administrator, the scoring model, the
     checklists). The app does it once per process and database, and finding the acting person never writes,
     so a test database emptied since (PostgreSQL tests reuse one URL) gets it here, as a restart would."""
+    from portfolio.services import incidents
     from portfolio.startup import seed as seed_database
 
     engine = db.make_engine(url)
@@ -24,6 +25,7 @@ def seed(url: str) -> None:
         db.check_connection(engine)
         with db.unit_of_work(engine) as session:
             seed_database(session, load_settings(database_url=url, local_person_email=LOCAL_EMAIL))
+            incidents.ensure_library(session)  # as the app's start-up does, so it writes nothing in a test
     except DatabaseUnavailable:
         pass  # the test is about an unreachable database
     finally:
