@@ -493,6 +493,9 @@ def lessons(view: Overview) -> None:
             if lesson.do_differently.strip():
                 st.caption(f"Next time: {plain(lesson.do_differently)}")
             link_to_use_case(lesson.key, lesson.use_case_title)
+    st.page_link(
+        "pages/lessons.py", label="Every lesson, and the public AI incident library", icon=":material/school:"
+    )
 
 
 # --- empty portfolio ----------------------------------------------------------------------------------------

@@ -86,6 +86,8 @@ def test_every_figure_and_list_links_to_the_use_cases_behind_it(app_for, demo_ur
     assert overdue and overdue[0][1] == {"uc": ["UC-0009"]}
     # A governance gap names its use case.
     assert any(label.startswith("UC-0035") for label, page, q in found if page == "use_case")
+    # Recent lessons lead on to the lessons library.
+    assert any(page == "lessons" for label, page, q in found)
 
 
 def test_filters_narrow_the_overview(app_for, demo_url):
