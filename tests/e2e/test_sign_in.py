@@ -152,7 +152,11 @@ def test_an_administrator_signs_in_and_changes_a_role(browser_page, signed_in_se
     page, address = browser_page, signed_in_server["address"]
     sign_in(page, address, "admin")
     assert "Signed in as Local administrator" in sidebar(page)
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="People and roles").click()
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    more = nav.get_by_text(re.compile(r"^View \d+ more$"))  # a long navigation folds its last pages
+    if more.count():
+        more.first.click()
+    nav.get_by_role("link", name="People and roles").click()
     settle(page)
     page.get_by_label("Person", exact=True).click()
     page.get_by_role("option", name="Amira Haddad", exact=True).click()
