@@ -2,7 +2,6 @@
 scheduler). Bad input gives one clear message and exit code 2; nothing is written unless all went well."""
 
 import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +13,7 @@ from sqlmodel import Session
 from portfolio import db
 from portfolio.config import load_settings
 from portfolio.errors import DatabaseUnavailable, InvalidInput, PortfolioError
+from portfolio.files import write_atomically
 from portfolio.reports.compare import Comparison
 
 BAD_INPUT = 2
@@ -121,18 +121,6 @@ def list_command(database_url: DatabaseUrl = None) -> None:
         )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write the whole file or nothing: a temporary file beside it, renamed over it at the end."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _target(out: Path, file_name: str) -> Path:
     path = out / file_name if out.is_dir() else out
     if not path.parent.is_dir():
@@ -163,7 +151,7 @@ def export(
         with Session(engine) as session:
             made = export_snapshot(session, snapshots.get_snapshot(session, quarter), fmt)
         path = _target(out, made.file_name)
-        _write_atomically(path, made.data)
+        write_atomically(path, made.data)
     except PortfolioError as error:
         _fail(error)
         return

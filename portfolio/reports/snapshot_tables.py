@@ -59,6 +59,11 @@ def day_text(value: str | date | None) -> str:
     return f"{day:%-d %b %Y}"
 
 
+def yes_no(value: bool | None) -> str | None:
+    """A yes/no fact as a board member reads it (a spreadsheet would show TRUE/FALSE or 1/0)."""
+    return None if value is None else ("Yes" if value else "No")
+
+
 def _whole(value: float | None) -> int | None:
     return None if value is None else round(value)
 
@@ -154,7 +159,7 @@ def use_cases_frame(content: dict[str, Any]) -> pd.DataFrame:
                 "Team": c["team"],
                 "Sector": label(Sector, c["sector"]),
                 "EU AI Act tier": label(AiActTier, c["ai_act_tier"], "Not classified"),
-                "Customer-facing": c["customer_facing"],
+                "Customer-facing": yes_no(c["customer_facing"]),
                 "Impact (0-100)": c["impact"],
                 "Risk (0-100)": c["risk"],
                 "Quadrant": label(Quadrant, c["quadrant"], "Not scored"),

@@ -152,10 +152,33 @@ def xlsx_bytes(
                     width = min(len(text), 60)
                 column_widths[col] = max(column_widths[col], min(width + 2, 60))
         custom = (widths or {}).get(sheet_name, {})
-        for col, name in enumerate(columns):
-            sheet.set_column(col, col, custom.get(name, column_widths[col]))
-        sheet.freeze_panes(1, (frozen_columns or {}).get(sheet_name, 0))
+        final_widths = [custom.get(name, column_widths[col]) for col, name in enumerate(columns)]
+        for col, width in enumerate(final_widths):
+            sheet.set_column(col, col, width)
+        frozen = (frozen_columns or {}).get(sheet_name, 0)
+        sheet.freeze_panes(1, frozen)
+        _set_up_printing(sheet, sheet_name, sum(final_widths), frozen)
         if columns:
             sheet.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
     workbook.close()
     return buffer.getvalue()
+
+
+# Column widths (in characters) that still read well on one landscape A4 page once Excel shrinks them.
+_ONE_PAGE_WIDE = 220
+
+
+def _set_up_printing(sheet: Any, sheet_name: str, total_width: float, frozen_columns: int) -> None:
+    """Print settings for a board pack: landscape A4, the header row (and the frozen key columns) on every
+    page, a footer naming the sheet and the page. A sheet narrow enough is shrunk to one page wide; a wider
+    one prints across pages at a legible size rather than shrinking to unreadable type."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.repeat_rows(0)
+    if total_width <= _ONE_PAGE_WIDE:
+        sheet.fit_to_pages(1, 0)
+    else:
+        sheet.set_print_scale(75)
+        if frozen_columns:
+            sheet.repeat_columns(0, frozen_columns - 1)
+    sheet.set_footer(f"&L{sheet_name[:31].replace('&', '&&')}&RPage &P of &N")

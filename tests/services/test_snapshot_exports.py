@@ -268,6 +268,8 @@ def test_the_commands_take_list_export_and_compare(demo_copy_url, tmp_path_facto
         == 0
     )
     assert named.read_bytes().startswith(b"%PDF")
+    # Written as a plainly created file would be (the board pack is read by others), not owner-only.
+    assert named.stat().st_mode & 0o044 == 0o044
     compared = run(demo_copy_url, "compare", LAST_QUARTER.label, THIS_QUARTER.label)
     assert compared.exit_code == 0, compared.output
     assert f"From {LAST_QUARTER.label} to {THIS_QUARTER.label}" in compared.output

@@ -51,6 +51,29 @@ def test_workbook_keeps_formulas_out_and_types_in(tmp_path) -> None:
     assert sheet.freeze_panes == "A2"
 
 
+def test_workbook_prints_for_a_board_pack(tmp_path) -> None:
+    """Landscape A4 with the header row on every page; a narrow sheet fits one page wide, a wide one keeps a
+    legible size and repeats its frozen key columns instead of shrinking to unreadable type."""
+    narrow = pd.DataFrame({"Figure": ["Active use cases"], "Value": [28]})
+    wide = pd.DataFrame({f"Column {i}": ["x" * 30] for i in range(12)})
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(xlsx_bytes({"Summary": narrow, "Use cases": wide}, frozen_columns={"Use cases": 2}))
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.print_title_rows.replace("$", "") == "1:1"
+        assert sheet.title in sheet.oddFooter.left.text
+    assert book["Summary"].sheet_properties.pageSetUpPr.fitToPage
+    assert book["Summary"].page_setup.fitToWidth in (1, None)
+    assert not (
+        book["Use cases"].sheet_properties.pageSetUpPr
+        and book["Use cases"].sheet_properties.pageSetUpPr.fitToPage
+    )
+    assert book["Use cases"].print_title_cols.replace("$", "") == "A:B"
+
+
 def _rendered_text(markdown: str) -> str:
     tokens = MarkdownIt("commonmark").parseInline(markdown)
     return "".join(
