@@ -241,6 +241,7 @@ def incidents_refresh(
 from portfolio import cli_imports  # noqa: E402 (the commands need `app` defined above)
 
 app.command("import")(cli_imports.import_command)
+app.command("export")(cli_imports.export_command)
 
 
 if __name__ == "__main__":

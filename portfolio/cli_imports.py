@@ -129,3 +129,56 @@ def _report(plan, dry_run: bool) -> None:
         typer.echo(f"{len(plan.people_to_add)} person(s) named by e-mail {verb} added to People.")
     if dry_run:
         typer.echo("Dry run: nothing was changed.")
+
+
+BAD_INPUT = 2
+
+
+def _fail_input(error: Exception) -> None:
+    """Bad input (an unknown format, a path that cannot be written) ends with exit code 2; a database that
+    cannot be used with 1, as every other command."""
+    from portfolio.errors import DatabaseUnavailable
+
+    typer.secho(f"Error: {error}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1 if isinstance(error, DatabaseUnavailable) else BAD_INPUT)
+
+
+def _write_file(out: Path, made) -> Path:
+    from portfolio.files import target_path, write_atomically
+
+    path = target_path(out, made.file_name)
+    try:
+        write_atomically(path, made.data)
+    except OSError as error:
+        raise InvalidInput(
+            {"out": f"Cannot write {out}: {error.strerror or error}. Nothing was written."}
+        ) from None
+    return path
+
+
+def _read_engine(database_url: str | None):
+    from portfolio.startup import prepare_database
+
+    return prepare_database(load_settings(database_url=database_url, demo_on_first_start=False))
+
+
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write, or a folder to write it into.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Export the whole live portfolio (every field and other attribute) as CSV or Excel; it imports back."""
+    from sqlmodel import Session
+
+    from portfolio.reports.portfolio_export import check_format, export_portfolio
+
+    try:
+        check_format(fmt)
+        engine = _read_engine(database_url)
+        with Session(engine) as session:
+            made = export_portfolio(session, fmt)
+        path = _write_file(out, made)
+    except PortfolioError as error:
+        _fail_input(error)
+        return
+    typer.echo(f"Wrote {path}: {made.use_cases:,} use cases ({len(made.data):,} bytes).")

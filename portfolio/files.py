@@ -24,3 +24,17 @@ def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)
     return current
+
+
+def target_path(out: Path, file_name: str) -> Path:
+    """`out` itself, or `file_name` inside it when it is a folder; refused when it cannot be written."""
+    from portfolio.errors import InvalidInput
+
+    path = out / file_name if out.is_dir() else out
+    if not path.parent.is_dir():
+        raise InvalidInput({"out": f"The folder {path.parent} does not exist; create it or choose another."})
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InvalidInput(
+            {"out": f"Cannot write {path}: permission denied. Choose a folder you can write to."}
+        )
+    return path

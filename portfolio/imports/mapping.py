@@ -118,6 +118,9 @@ FIELDS: tuple[ImportField, ...] = (
         documented=False,
     ),
     ImportField("publish", "Marked for the public register", "bool", ("publish",), documented=False),
+    # The identity an earlier import gave the use case, so a register re-imported after a round trip through
+    # the export still updates it instead of adding a copy.
+    ImportField("import_key", "Import identity", "identity", ("import key",), documented=False),
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 DOCUMENTED_FIELDS = [f.name for f in FIELDS if f.documented]

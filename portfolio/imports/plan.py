@@ -19,6 +19,7 @@ from portfolio.models.tables import LONG, SHORT
 from portfolio.services.audit import json_safe
 from portfolio.validation import text_problem
 
+IDENTITY = re.compile(r"^[0-9a-f]{64}$")
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 NAME_AND_EMAIL = re.compile(r"^(.*?)\s*<([^<>]+@[^<>]+)>$")
 # Import field -> use-case column where the names differ.
@@ -49,7 +50,7 @@ class PlannedRow:
     row: int
     action: str  # create, update or unchanged
     key: str | None  # the use case updated, or the key asked for by the file
-    identity: str
+    identity: str | None  # None: a row of the portfolio's own export that never had an import identity
     values: dict[str, Any]
     extra: dict[str, str]
     new_people: dict[str, str] = field(default_factory=dict)  # column -> e-mail of a person to add
@@ -112,8 +113,15 @@ class _Refused(Exception):
 
 def _read_cell(kind: str, text: str, column: str, stage_of: dict[str, Stage], dayfirst: bool) -> Any:
     try:
-        if kind in ("date", "number", "score", "tier") and read.words(text) in read.PLACEHOLDER_IDS:
+        placeholder = read.words(text) in read.PLACEHOLDER_IDS and not (kind == "number" and text == "0")
+        if kind in ("date", "number", "score", "tier") and placeholder:
             return None
+        if kind == "identity":
+            if not IDENTITY.match(text):
+                raise ValueError(
+                    f"“{text[:40]}” is not an import identity written by this portfolio's export"
+                )
+            return text
         if kind == "bool":
             return read.read_bool(text)
         if kind == "tier":
@@ -230,17 +238,25 @@ def plan_import(
             continue
         if "external_id" in fields:
             fields["external_id"] = read.external_id(fields["external_id"])
-        identity = identity_of(
-            _full(cells, index, mapping, "business_unit"),
-            _full(cells, index, mapping, "team"),
-            fields.get("external_id"),
-            title,
-            _full(cells, index, mapping, "problem"),
-        )
-        duplicate = seen_keys.get(key) if key else seen.get(identity)
+        # A row of the portfolio's own export is known by its key, and keeps the identity an earlier import
+        # gave it (or none); any other row is known by its organisation, unit and id or content.
+        identity: str | None = fields.pop("import_key", None)
+        if identity is None and not key:
+            identity = identity_of(
+                _full(cells, index, mapping, "business_unit"),
+                _full(cells, index, mapping, "team"),
+                fields.get("external_id"),
+                title,
+                _full(cells, index, mapping, "problem"),
+            )
+        duplicate = seen_keys.get(key) if key else None
+        if duplicate is None and identity is not None:
+            duplicate = seen.get(identity)
         if duplicate is not None:
             why = (
                 f"the key {key}"
+                if key and seen_keys.get(key) is not None
+                else "the same import identity"
                 if key
                 else f"the id “{fields['external_id']}” in the same organisation and unit"
                 if fields.get("external_id")
@@ -255,13 +271,20 @@ def plan_import(
                 )
             )
             continue
-        seen[identity] = row_number
+        if identity is not None:
+            seen[identity] = row_number
         if key:
             seen_keys[key] = row_number
         values = {COLUMN_OF.get(n, n): v for n, v in fields.items()}
         if values.get("ai_act_tier") and not values.get("ai_act_reason"):
             values["ai_act_reason"] = f"Recorded in {table.name}, row {row_number}."
-        target = key if key in existing.by_key else existing.key_by_identity.get(identity)
+        target = (
+            key
+            if key in existing.by_key
+            else existing.key_by_identity.get(identity)
+            if identity is not None
+            else None
+        )
         if target is None:
             action = "create"
             values.setdefault("stage", default_stage.value)

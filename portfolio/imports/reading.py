@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from portfolio.errors import PortfolioError
+from portfolio.reports.spreadsheet import restore_cell
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -254,7 +255,7 @@ def _table_from_records(
                 )
             )
         cells = (cells + [""] * len(columns))[: len(columns)]
-        table.rows.append((row_number, [c.strip() for c in cells]))
+        table.rows.append((row_number, [restore_cell(c.strip()) for c in cells]))
     return table
 
 

@@ -32,6 +32,14 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def restore_cell(text: str) -> str:
+    """The text `safe_cell` wrote, read back: the apostrophe it put before a formula character is dropped,
+    as a spreadsheet does on display, so an exported file imports back exactly as typed."""
+    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
 def _text(value: Any) -> str:
     value = safe_cell(value)
     if value is None:
