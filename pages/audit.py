@@ -4,7 +4,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from portfolio.ui import context
-from portfolio.ui.format import day
+from portfolio.ui.format import moment, plural
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
@@ -55,8 +55,7 @@ if st.session_state.get("audit_filter") != chosen:  # a new filter starts at its
 result = read(audit.audit_page, chosen, st.session_state.get("audit_page_number", 1))
 
 summary, download = st.columns([4, 1], vertical_alignment="bottom")
-noun = "change" if result.total == 1 else "changes"
-summary.markdown(f"**{result.total:,} {noun}** · page {result.page} of {result.pages}")
+summary.markdown(f"**{plural(result.total, 'change')}** · page {result.page} of {result.pages}")
 engine = context.engine()
 
 
@@ -114,7 +113,7 @@ if rows:
     event = result.rows.iloc[rows[0]]
     st.subheader("Before and after")
     st.markdown(
-        f"**{plain(event['What'])}** by {plain(event['Who'])} on {day(event['When'])}"
+        f"**{plain(event['What'])}** by {plain(event['Who'])} on {moment(event['When'])}"
         + (f" · {plain(event['Use case'])}" if event["Use case"] else "")
     )
     st.dataframe(result.comparisons[int(event["id"])], hide_index=True)

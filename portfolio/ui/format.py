@@ -1,11 +1,10 @@
-"""Display helpers: the words and colours a manager sees for domain values."""
+"""The colours and icons a manager sees for domain values on screen. The words and formats live in
+portfolio.labels (shared with exports) and are re-exported here for pages."""
 
-from datetime import date, datetime
-from typing import Any
-
-import pandas as pd
-
+from portfolio.labels import day, label, moment, number, plural, yes_no
 from portfolio.models import AiActTier, KpiStatus, Stage
+
+__all__ = ["day", "label", "moment", "number", "plural", "yes_no"]
 
 STAGE_COLOURS = {
     Stage.proposed: "gray",
@@ -37,52 +36,3 @@ STATUS_ICONS = {
     KpiStatus.off_track: ":material/error:",
     KpiStatus.no_recent_data: ":material/schedule:",
 }
-
-
-def label(enum_type: Any, value: Any, missing: str = "—") -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return missing
-    try:
-        return enum_type(value).label
-    except ValueError:
-        return str(value)
-
-
-def yes_no(value: bool | None) -> str:
-    return "Yes" if value else "No"
-
-
-def day(value: date | datetime | str | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return f"{value:%-d %b %Y}"
-
-
-SHORT_UNITS = {
-    "EUR": "€",
-    "EUR per month": "€/mo",
-    "hours": "h",
-    "hours per month": "h/mo",
-    "minutes": "min",
-    "seconds": "s",
-    "days": "d",
-    "count": "",
-    "NPS": "",
-    "score 1-10": "/10",
-    "score 1-5": "/5",
-}
-
-
-def number(value: float | None, unit: str = "") -> str:
-    """A value with a short unit, so it fits a metric: "82%", "8.2/10", "€32,376", "719 h/mo"."""
-    if value is None or pd.isna(value):
-        return "—"
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}".removesuffix(".0")
-    short = SHORT_UNITS.get(unit, unit)
-    if unit == "%" or short.startswith("/"):
-        return f"{text}{short}"
-    if short == "€":
-        return f"€{text}"
-    return f"{text} {short}".strip()

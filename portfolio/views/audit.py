@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, String, and_, case, cast, false, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from portfolio import labels
 from portfolio.models import AuditEvent, Kpi, Person, UseCase
 from portfolio.reports.spreadsheet import csv_bytes
 from portfolio.views import audit_words as words
@@ -134,9 +135,11 @@ def audit_page(session: Session, chosen: AuditFilter, page: int = 1, page_size: 
 
 def audit_csv(session: Session, chosen: AuditFilter) -> bytes:
     """Every event matching `chosen` (up to EXPORT_LIMIT, newest first) as CSV for a spreadsheet,
-    formula-safe, with before and after in words."""
+    formula-safe, with before and after in words and the moment as people read it (UTC, to the minute)."""
     rows = session.exec(_events(_conditions(chosen)).limit(EXPORT_LIMIT)).all()
-    return csv_bytes(_frame(rows, _people(session)), COLUMNS[1:])
+    frame = _frame(rows, _people(session))
+    frame["When"] = frame["When"].map(labels.moment)  # "7 May 2026, 14:05" (UTC), as on the page
+    return csv_bytes(frame, COLUMNS[1:])
 
 
 def use_case_trail(session: Session, key: str, limit: int = 500) -> pd.DataFrame:

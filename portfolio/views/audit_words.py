@@ -7,14 +7,24 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from portfolio import labels
+from portfolio.labels import (
+    EMPTY,
+    PERSON_FIELD,
+    action_label,
+    field_label,
+    moment,
+)
 from portfolio.models import (
     AiActTier,
     AiKind,
     Audience,
+    Dimension,
     Direction,
     Gate,
     GateOutcome,
     KpiKind,
+    KpiStatus,
     LessonCategory,
     LessonOutcome,
     PilotDecision,
@@ -22,10 +32,9 @@ from portfolio.models import (
     Sector,
     Stage,
 )
-from portfolio.scoring import DEFAULT_CRITERIA
+from portfolio.scoring import Quadrant
 
-EMPTY = "—"
-CRITERION_NAMES = {criterion.key: criterion.name for criterion in DEFAULT_CRITERIA}
+__all__ = ["action_label", "comparison", "field_label", "kind_of", "side_words", "value_words"]
 
 # Kinds of change, for the Audit page's filter: each is the actions whose name starts with one of its prefixes.
 KINDS: dict[str, tuple[str, ...]] = {
@@ -38,50 +47,6 @@ KINDS: dict[str, tuple[str, ...]] = {
     "Settings": ("setting.", "checklist.", "checklists.", "scoring_model."),
     "Snapshots": ("snapshot.", "snapshots."),
     "Imports": ("import.", "imports."),
-}
-
-ACTION_LABELS = {
-    "use_case.proposed": "Proposed",
-    "use_case.updated": "Edited",
-    "use_case.stage_changed": "Stage changed",
-    "use_cases.imported": "Use cases imported",
-    "assessment.recorded": "Scored",
-    "gate_decision.recorded": "Gate decision",
-    "pilot_review.recorded": "Pilot review",
-    "pilot.scale": "Pilot to scale up",
-    "pilot.iterate": "Pilot extended",
-    "pilot.pause": "Pilot paused",
-    "pilot.stop": "Pilot stopped",
-    "kpi.defined": "KPI defined",
-    "measurements.logged": "Results logged",
-    "measurement.corrected": "Result corrected",
-    "lesson.recorded": "Lesson recorded",
-    "lesson.updated": "Lesson edited",
-    "incidents.loaded": "Incident library loaded",
-    "incidents.refreshed": "Incident library refreshed",
-    "person.created": "Person added",
-    "person.registered": "First sign-in",
-    "person.roles_changed": "Roles changed",
-    "scoring_model.created": "Scoring model version",
-    "setting.changed": "Setting changed",
-    "checklist.changed": "Checklist changed",
-    "checklists.created": "Gate checklists created",
-    "snapshot.taken": "Snapshot taken",
-}
-
-FIELD_LABELS = {
-    "ai_act_tier": "EU AI Act tier",
-    "ai_act_reason": "EU AI Act reason",
-    "tier": "EU AI Act tier",
-    "kpi": "KPI",
-    "kpis": "KPIs",
-    "kind_of_ai": "Kind of AI",
-    "ai_kind": "Kind of AI",
-    "measured_on": "Date",
-    "decided_on": "Decision date",
-    "model_version": "Scoring model version",
-    "stage_entered_at": "In this stage since",
-    "hourly_rate": "Value of an hour",
 }
 
 ENUMS_BY_FIELD: dict[str, tuple[type, ...]] = {
@@ -104,22 +69,22 @@ ENUMS_BY_FIELD: dict[str, tuple[type, ...]] = {
     "role": (Role,),
     "audience": (Audience,),
     "serves": (Audience,),
+    "dimension": (Dimension,),
+    "quadrant": (Quadrant,),
+    "status": (KpiStatus,),
+}
+# Fields whose stored keys have their own words (checklist rules and scopes, scoring criteria).
+WORDS_BY_FIELD = {
+    "rule": labels.checked_by,
+    "applies_to": labels.applies_to,
+    "criteria": labels.criterion,
+    "criterion": labels.criterion,
 }
 
-# Fields that hold a person's id: shown as the person's name.
-PERSON_FIELD = re.compile(
-    r"(^|_)(owner|sponsor|reporter|author|reviewer|decided_by|logged_by|taken_by|person)_id$"
-)
 HIDDEN_FIELDS = {"id", "version", "use_case_id", "kpi_id", "measurement_id", "model_id", "snapshot_id"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 LONGEST = 160
-
-
-def action_label(action: str) -> str:
-    if action in ACTION_LABELS:
-        return ACTION_LABELS[action]
-    return action.replace(".", " ").replace("_", " ").strip().capitalize()
 
 
 def kind_of(action: str) -> str:
@@ -127,24 +92,6 @@ def kind_of(action: str) -> str:
         if action.startswith(prefixes):
             return kind
     return "Other"
-
-
-def field_label(field: str) -> str:
-    if field in FIELD_LABELS:
-        return FIELD_LABELS[field]
-    if PERSON_FIELD.search(field):
-        field = field.removesuffix("_id")
-    words = field.replace("_", " ").strip()
-    words = re.sub(r"\bai\b", "AI", words)
-    words = re.sub(r"\bkpis?\b", lambda m: m.group(0).upper().replace("S", "s"), words)
-    return words[:1].upper() + words[1:]
-
-
-def day(value: date | datetime) -> str:
-    text = f"{value.day} {value:%B %Y}"
-    if isinstance(value, datetime) and (value.hour, value.minute) != (0, 0):
-        text += f", {value:%H:%M}"
-    return text
 
 
 def _enum_label(field: str, value: str) -> str | None:
@@ -173,21 +120,21 @@ def value_words(field: str, value: Any, people: Mapping[int, str] | None = None)
             if value.get(name):
                 return str(value[name])
         return "; ".join(
-            f"{CRITERION_NAMES.get(k) or field_label(k)}: {value_words(k, v, people)}"
+            f"{labels.CRITERIA.get(k) or field_label(k)}: {value_words(k, v, people)}"
             for k, v in value.items()
             if k not in HIDDEN_FIELDS
         )
     text = str(value)
-    if field in ("criteria", "criterion") and text in CRITERION_NAMES:
-        return CRITERION_NAMES[text]
+    if field in WORDS_BY_FIELD:
+        return WORDS_BY_FIELD[field](text)
     label = _enum_label(field, text)
     if label is not None:
         return label
     if ISO_DATE.match(text):
-        return day(date.fromisoformat(text))
+        return moment(date.fromisoformat(text))
     if ISO_DATETIME.match(text):
         try:
-            return day(datetime.fromisoformat(text))
+            return moment(datetime.fromisoformat(text))
         except ValueError:
             return text
     return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
