@@ -25,8 +25,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from portfolio.kpis import monthly_value, net_value_first_year, status_of
-from portfolio.lifecycle import ACTIVE, TERMINAL
+from portfolio.kpi_status_sql import SEVERITY
+from portfolio.kpis import monthly_value, net_value_first_year
+from portfolio.lifecycle import ACTIVE
 from portfolio.models import (
     EXIT_STAGES,
     STAGE_ORDER,
@@ -56,13 +57,7 @@ LIST_LIMIT = 50
 MATRIX_POINTS = 500
 KPI_HEALTH_STAGES = (Stage.pilot, Stage.scale_up, Stage.production)
 # Worst first: a use case is filed under the worst status among its KPIs.
-STATUS_SEVERITY = (
-    KpiStatus.off_track,
-    KpiStatus.at_risk,
-    KpiStatus.no_recent_data,
-    KpiStatus.on_track,
-    KpiStatus.achieved,
-)
+STATUS_SEVERITY = SEVERITY
 TRUST_KPI_KINDS = (KpiKind.trust, KpiKind.fairness)
 UNCLASSIFIED = "not_classified"  # the balance's name for a use case without an EU AI Act tier yet
 
@@ -356,8 +351,6 @@ def overview(
     limits = stage_limits(session)
     by_stage = q.counts_by_stage(session, scope)
     impact_threshold, risk_threshold = quadrant_thresholds(session)
-    kpis = q.kpis_of_active(session, scope)
-    statuses = [status_of(k, today) for k in kpis]
     scored_total, scored = q.scored_active(session, scope, MATRIX_POINTS)
     stuck = _purgatory(session, scope, today, limits[Stage.pilot])
     return Overview(
@@ -376,8 +369,8 @@ def overview(
         **_flow(session, scope, today, limits, build),
         purgatory=stuck[:LIST_LIMIT],
         purgatory_total=len(stuck),
-        **_kpi_health(kpis, statuses, by_stage, build),
-        trust=_trust(session, scope, kpis, statuses, build),
+        **_kpi_health(session, scope, today, by_stage, build),
+        trust=_trust(session, scope, today, build),
         impact_threshold=impact_threshold,
         risk_threshold=risk_threshold,
         matrix=[
@@ -581,11 +574,8 @@ def _flow(
         pairs[(source, target)].append(key)
     stays: dict[str, list[int]] = defaultdict(list)
     stint_since = start_of_day(today - timedelta(days=STINT_WINDOW_DAYS))
-    for stage, entered_at, left_at in q.stints_since(session, scope, stint_since):
-        if stage in TERMINAL:
-            continue
-        until = left_at.date() if left_at else today
-        stays[stage].append((until - entered_at.date()).days)
+    for stage, days in q.stay_days_since(session, scope, stint_since, today, [s.value for s in ACTIVE]):
+        stays[stage].append(days)
     flow = [
         StageFlow(
             stage.value,
@@ -648,33 +638,27 @@ def _purgatory(session: Session, scope: q.Scope, today: date, limit: int) -> lis
 
 
 def _kpi_health(
-    kpis: list[q.KpiRow],
-    statuses: list[KpiStatus],
-    by_stage: dict[str, int],
-    build: _Builder,
+    session: Session, scope: q.Scope, today: date, by_stage: dict[str, int], build: _Builder
 ) -> dict[str, Any]:
-    worst: dict[str, tuple[str, KpiStatus]] = {}
-    alerts = []
-    for kpi, status in zip(kpis, statuses, strict=True):
-        if kpi.stage not in KPI_HEALTH_STAGES:
-            continue
-        current = worst.get(kpi.key)
-        if current is None or STATUS_SEVERITY.index(status) < STATUS_SEVERITY.index(current[1]):
-            worst[kpi.key] = (kpi.stage, status)
-        if status in (KpiStatus.off_track, KpiStatus.no_recent_data):
-            alerts.append(
-                KpiAlert(
-                    kpi.key,
-                    kpi.title,
-                    kpi.stage,
-                    kpi.name,
-                    status.value,
-                    kpi.unit,
-                    kpi.latest_value,
-                    kpi.latest_on,
-                    kpi.target,
-                )
-            )
+    stages = [s.value for s in KPI_HEALTH_STAGES]
+    # Statuses are computed and ranked in SQL (portfolio.kpi_status_sql, the translation of the rule in
+    # portfolio.kpis), so tens of thousands of KPIs never travel to Python.
+    worst = {
+        key: (stage, KpiStatus(status))
+        for key, stage, status in q.worst_kpi_status(session, scope, stages, today)
+    }
+    alerts_total, alert_rows = q.kpi_alerts(
+        session,
+        scope,
+        stages,
+        (KpiStatus.off_track.value, KpiStatus.no_recent_data.value),
+        today,
+        LIST_LIMIT,
+    )
+    alerts = [
+        KpiAlert(a.key, a.title, a.stage, a.name, a.status, a.unit, a.latest_value, a.latest_on, a.target)
+        for a in alert_rows
+    ]
     cells: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key, (stage, status) in worst.items():
         cells[(stage, status.value)].append(key)
@@ -694,29 +678,24 @@ def _kpi_health(
         for status in STATUS_SEVERITY
     ]
     in_stages = sum(by_stage.get(s, 0) for s in KPI_HEALTH_STAGES)
-    alerts.sort(key=lambda a: (STATUS_SEVERITY.index(KpiStatus(a.status)), a.key, a.kpi))
     return {
         "kpi_health": health,
         "without_kpis": in_stages - len(worst),
-        "kpi_alerts": alerts[:LIST_LIMIT],
-        "kpi_alerts_total": len(alerts),
+        "kpi_alerts": alerts,
+        "kpi_alerts_total": alerts_total,
     }
 
 
-def _trust(
-    session: Session, scope: q.Scope, kpis: list[q.KpiRow], statuses: list[KpiStatus], build: _Builder
-) -> TrustHealth:
+def _trust(session: Session, scope: q.Scope, today: date, build: _Builder) -> TrustHealth:
     cases = q.customer_facing_active(session, scope)
-    off_track = {
-        kpi.key
-        for kpi, status in zip(kpis, statuses, strict=True)
-        if kpi.customer_facing and kpi.kind in TRUST_KPI_KINDS and status == KpiStatus.off_track
-    }
+    off_track = q.keys_with_kpi_status(
+        session, scope, [k.value for k in TRUST_KPI_KINDS], KpiStatus.off_track.value, today
+    )
     gaps = {
         "no_trust_kpi": ("No customer-trust KPI", [k for k, _, _, trust in cases if not trust]),
         "no_disclosure": ("Customers not told about the AI", [k for k, told, _, _ in cases if not told]),
         "no_human_path": ("No path to a person", [k for k, _, path, _ in cases if not path]),
-        "trust_off_track": ("Trust or fairness KPI off track", sorted(off_track)),
+        "trust_off_track": ("Trust or fairness KPI off track", off_track),
     }
     return TrustHealth(
         customer_facing=len(cases),

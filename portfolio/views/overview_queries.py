@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import Date, and_, bindparam, case, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from portfolio.kpi_status_sql import SEVERITY, severity_sql, status_sql
 from portfolio.kpis import HOURS_PER_MONTH, MONEY_PER_MONTH
 from portfolio.lifecycle import ACTIVE
 from portfolio.models import (
@@ -26,6 +27,7 @@ from portfolio.models import (
     UseCase,
     UTCDateTime,
 )
+from portfolio.sql_functions import binary_order, days_between, utc_day
 
 VALUE_UNITS = (MONEY_PER_MONTH, HOURS_PER_MONTH)
 
@@ -121,11 +123,12 @@ def moves_between(
     return [tuple(row) for row in session.exec(query).all()]
 
 
-def stints_since(
-    session: Session, scope: Scope, since: datetime
-) -> list[tuple[str, datetime, datetime | None]]:
-    """(stage, entered, left or None if still there) of every stay in a stage that is current or ended
-    after `since`."""
+def stay_days_since(
+    session: Session, scope: Scope, since: datetime, today: date, stages: Sequence[str]
+) -> list[tuple[str, int]]:
+    """(stage, days) of every stay in one of `stages` that is current or ended after `since`: whole UTC days
+    from entering to leaving, or to `today` for a stay not over. Counted in the database, so only two small
+    values per stay travel."""
     # The type keeps SQLite's text timestamps read back as datetimes.
     following = func.lead(StageChange.changed_at, type_=UTCDateTime()).over(
         partition_by=StageChange.use_case_id, order_by=(StageChange.changed_at, StageChange.id)
@@ -138,12 +141,16 @@ def stints_since(
             following.label("left_at"),
         )
     ).subquery()
+    until = func.coalesce(utc_day(stays.c.left_at), bindparam(None, today, type_=Date()))
     query = scope.where(
-        select(stays.c.stage, stays.c.entered, stays.c.left_at)
+        select(stays.c.stage, days_between(until, utc_day(stays.c.entered)))
         .join(UseCase, UseCase.id == stays.c.use_case_id)
-        .where(or_(stays.c.left_at.is_(None), stays.c.left_at >= since))
+        .where(
+            or_(stays.c.left_at.is_(None), stays.c.left_at >= since),
+            col(stays.c.stage).in_(list(stages)),
+        )
     )
-    return [(stage, entered, left) for stage, entered, left in session.exec(query).all()]
+    return [(stage, round(days)) for stage, days in session.exec(query).all()]
 
 
 @dataclass(frozen=True)
@@ -232,47 +239,83 @@ def stopped_between(session: Session, scope: Scope, start: datetime, end: dateti
 
 
 @dataclass(frozen=True)
-class KpiRow:
+class KpiAlertRow:
     key: str
     title: str
     stage: str
-    customer_facing: bool
     name: str
-    kind: str
+    status: str
     unit: str
-    direction: str
-    baseline: float | None
-    baseline_on: date | None
-    target: float | None
-    target_on: date | None
     latest_value: float | None
     latest_on: date | None
+    target: float | None
 
 
-def kpis_of_active(session: Session, scope: Scope) -> list[KpiRow]:
-    """Every KPI of an active use case with its kept latest value (never the measurement history)."""
+def worst_kpi_status(
+    session: Session, scope: Scope, stages: Sequence[str], today: date
+) -> list[tuple[str, str, str]]:
+    """(key, stage, worst status) of each use case in `stages` with at least one KPI: statuses computed and
+    ranked in the database from the kept latest values (never the measurement history)."""
+    worst = func.min(severity_sql(status_sql(today)))
     query = scope.where(
+        select(UseCase.key, UseCase.stage, worst)
+        .join(UseCase, UseCase.id == Kpi.use_case_id)
+        .where(col(UseCase.stage).in_(stages))
+        .group_by(UseCase.key, UseCase.stage)
+    )
+    return [(key, stage, SEVERITY[rank].value) for key, stage, rank in session.exec(query).all()]
+
+
+def kpi_alerts(
+    session: Session, scope: Scope, stages: Sequence[str], statuses: Sequence[str], today: date, limit: int
+) -> tuple[int, list[KpiAlertRow]]:
+    """How many KPIs of use cases in `stages` have one of `statuses`, and the first `limit` of them: worst
+    status first, then by use case key and KPI name."""
+    status = status_sql(today)
+    alerting = scope.where(
+        select(Kpi.id, status.label("status"))
+        .join(UseCase, UseCase.id == Kpi.use_case_id)
+        .where(col(UseCase.stage).in_(stages))
+    ).subquery()
+    chosen = col(alerting.c.status).in_(list(statuses))
+    total = session.exec(select(func.count()).select_from(alerting).where(chosen)).one()
+    query = (
         select(
             UseCase.key,
             UseCase.title,
             UseCase.stage,
-            UseCase.customer_facing,
             Kpi.name,
-            Kpi.kind,
+            alerting.c.status,
             Kpi.unit,
-            Kpi.direction,
-            Kpi.baseline,
-            Kpi.baseline_on,
-            Kpi.target,
-            Kpi.target_on,
             Kpi.latest_value,
             Kpi.latest_on,
+            Kpi.target,
         )
+        .join(Kpi, Kpi.id == alerting.c.id)
         .join(UseCase, UseCase.id == Kpi.use_case_id)
-        .where(col(UseCase.stage).in_(ACTIVE))
-        .order_by(UseCase.key, Kpi.name)
+        .where(chosen)
+        .order_by(severity_sql(alerting.c.status), binary_order(UseCase.key), binary_order(Kpi.name), Kpi.id)
+        .limit(limit)
     )
-    return [KpiRow(*row) for row in session.exec(query).all()]
+    return total, [KpiAlertRow(*row) for row in session.exec(query).all()]
+
+
+def keys_with_kpi_status(
+    session: Session, scope: Scope, kinds: Sequence[str], status: str, today: date
+) -> list[str]:
+    """Keys of active customer-facing use cases with a KPI of one of `kinds` whose status is `status`."""
+    query = scope.where(
+        select(UseCase.key)
+        .join(Kpi, Kpi.use_case_id == UseCase.id)
+        .where(
+            UseCase.customer_facing,
+            col(UseCase.stage).in_(ACTIVE),
+            col(Kpi.kind).in_(list(kinds)),
+            status_sql(today) == status,
+        )
+        .distinct()
+    )
+    return sorted(session.exec(query).all())
 
 
 def customer_facing_active(session: Session, scope: Scope) -> list[tuple[str, bool, bool, bool]]:
