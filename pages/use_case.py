@@ -36,6 +36,7 @@ from portfolio.ui.format import (
     yes_no,
 )
 from portfolio.ui.lessons_panel import lesson_body, outcome_badge
+from portfolio.ui.publication import publication_control
 from portfolio.ui.queues import hold_notice
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
@@ -154,6 +155,7 @@ with tabs[0]:
             hide_index=True,
             width="stretch",
         )
+    publication_control(uc)
     if Role.contributor in context.current_actor().roles:
         with st.expander("Edit these facts", icon=":material/edit:"):
             edit_use_case_form(uc)

@@ -242,6 +242,7 @@ from portfolio import cli_imports  # noqa: E402 (the commands need `app` defined
 
 app.command("import")(cli_imports.import_command)
 app.command("export")(cli_imports.export_command)
+app.command("publish")(cli_imports.publish_command)
 
 
 if __name__ == "__main__":

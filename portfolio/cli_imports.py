@@ -182,3 +182,25 @@ def export_command(
         _fail_input(error)
         return
     typer.echo(f"Wrote {path}: {made.use_cases:,} use cases ({len(made.data):,} bytes).")
+
+
+def publish_command(
+    fmt: Annotated[str, typer.Option("--format", help="csv or html (a static page for your website).")],
+    out: Annotated[Path, typer.Option("--out", help="File to write, or a folder to write it into.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Write the public AI register: the use cases marked for publication, as CSV or a static HTML page."""
+    from sqlmodel import Session
+
+    from portfolio.reports.register import check_format, publish_register
+
+    try:
+        check_format(fmt)
+        engine = _read_engine(database_url)
+        with Session(engine) as session:
+            made = publish_register(session, fmt)
+        path = _write_file(out, made)
+    except PortfolioError as error:
+        _fail_input(error)
+        return
+    typer.echo(f"Wrote {path}: {made.entries:,} use cases marked for publication ({len(made.data):,} bytes).")

@@ -239,6 +239,7 @@ FIELD_LABELS = {
     "human_path": "Path to a human",
     "audience": "Serves",
     "days_in_stage": "Days in stage",
+    "publish": "On the public register",
 }
 
 PERSON_FIELD = re.compile(
