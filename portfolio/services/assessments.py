@@ -9,7 +9,7 @@ import pandas as pd
 from pydantic import Field
 from sqlmodel import Session, col, func, select
 
-from portfolio import scoring
+from portfolio import frames, scoring
 from portfolio.errors import Conflict, InvalidInput, RuleViolation
 from portfolio.models import (
     Assessment,
@@ -331,7 +331,7 @@ def model_versions(session: Session) -> pd.DataFrame:
         ).all()
     )
     rows = session.exec(select(ScoringModel).order_by(ScoringModel.version_number.desc())).all()
-    return pd.DataFrame(
+    return frames.frame(
         [
             {
                 "version": m.version_number,
@@ -346,7 +346,7 @@ def model_versions(session: Session) -> pd.DataFrame:
             }
             for m in rows
         ],
-        columns=[
+        [
             "version",
             "name",
             "active",
@@ -391,7 +391,9 @@ def reviewer_scores(session: Session, key: str) -> pd.DataFrame:
     table = frame.pivot_table(
         index=["dimension", "position", "criterion"], columns="reviewer", values="score"
     )
-    return table.reset_index().sort_values(["dimension", "position"]).drop(columns="position")
+    return frames.with_none(
+        table.reset_index().sort_values(["dimension", "position"]).drop(columns="position")
+    )
 
 
 @dataclass(frozen=True)
@@ -455,7 +457,7 @@ def matrix_points(session: Session, filters: MatrixFilter = MatrixFilter()) -> p
             .group_by(Assessment.use_case_id)
         ).all()
     )
-    return pd.DataFrame(
+    return frames.frame(
         [
             {
                 "key": r.key,
@@ -476,7 +478,7 @@ def matrix_points(session: Session, filters: MatrixFilter = MatrixFilter()) -> p
             }
             for r in rows
         ],
-        columns=MATRIX_COLUMNS,
+        MATRIX_COLUMNS,
     )
 
 

@@ -4,7 +4,7 @@ this reads the portfolio into its index (one query; a page caches it per portfol
 import pandas as pd
 from sqlmodel import Session, select
 
-from portfolio import similarity
+from portfolio import frames, similarity
 from portfolio.models import UseCase
 
 SIMILAR_COLUMNS = ["key", "title", "stage", "team", "similarity", "title_similarity", "problem_similarity"]
@@ -19,7 +19,7 @@ def similarity_index(session: Session) -> similarity.Index:
 
 def as_table(matches: list[similarity.Match]) -> pd.DataFrame:
     """Matches with their similarity in whole percent, overall and for the title and the problem."""
-    return pd.DataFrame(
+    return frames.frame(
         [
             {
                 "key": m.key,
@@ -32,7 +32,7 @@ def as_table(matches: list[similarity.Match]) -> pd.DataFrame:
             }
             for m in matches
         ],
-        columns=SIMILAR_COLUMNS,
+        SIMILAR_COLUMNS,
     )
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from pydantic import Field, model_validator
 from sqlmodel import Session, col, select
 
-from portfolio import checklist, lifecycle
+from portfolio import checklist, frames, lifecycle
 from portfolio.errors import InvalidInput, NotFound, RuleViolation
 from portfolio.kpis import status_of
 from portfolio.models import (
@@ -68,7 +68,7 @@ def checklist_table(session: Session, gate: Gate | str) -> pd.DataFrame:
     rows = session.exec(
         select(ChecklistItem).where(ChecklistItem.gate == Gate(gate)).order_by(ChecklistItem.position)
     ).all()
-    return pd.DataFrame(
+    return frames.frame(
         [
             {
                 "key": i.key,
@@ -79,7 +79,7 @@ def checklist_table(session: Session, gate: Gate | str) -> pd.DataFrame:
             }
             for i in rows
         ],
-        columns=["key", "label", "rule", "applies_to", "active"],
+        ["key", "label", "rule", "applies_to", "active"],
     )
 
 
@@ -500,7 +500,7 @@ def pilot_reviews(session: Session, key: str) -> pd.DataFrame:
         .where(PilotReview.use_case_id == use_case.id)
         .order_by(col(PilotReview.decided_on).desc())
     ).all()
-    return pd.DataFrame(
+    return frames.frame(
         [
             {
                 "decided_on": r.decided_on,
@@ -512,7 +512,7 @@ def pilot_reviews(session: Session, key: str) -> pd.DataFrame:
             }
             for r, name in rows
         ],
-        columns=["decided_on", "decision", "by", "reason", "new_end_on", "new_decision_on"],
+        ["decided_on", "decision", "by", "reason", "new_end_on", "new_decision_on"],
     )
 
 

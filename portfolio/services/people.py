@@ -8,6 +8,7 @@ import pandas as pd
 from pydantic import Field, field_validator
 from sqlmodel import Session, col, func, select
 
+from portfolio import frames
 from portfolio.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from portfolio.models import Person, PersonRole, Role
 from portfolio.services.audit import SYSTEM, Actor, as_record, record_event
@@ -211,7 +212,7 @@ def people_table(session: Session) -> pd.DataFrame:
     roles: dict[int, list[str]] = {}
     for person_id, role in session.exec(select(PersonRole.person_id, PersonRole.role)).all():
         roles.setdefault(person_id, []).append(role)
-    return pd.DataFrame(
+    return frames.frame(
         [
             {
                 "id": r.id,
@@ -223,5 +224,5 @@ def people_table(session: Session) -> pd.DataFrame:
             }
             for r in rows
         ],
-        columns=["id", "name", "email", "team", "active", "roles"],
+        ["id", "name", "email", "team", "active", "roles"],
     )

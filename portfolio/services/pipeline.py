@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from portfolio import lifecycle
+from portfolio import frames, lifecycle
 from portfolio.errors import InvalidInput
 from portfolio.models import Person, PilotCharter, Role, Setting, Stage, UseCase, utc_now
 from portfolio.scoring import quadrant
@@ -200,7 +200,7 @@ def board(
                 "version": version,
             }
         )
-    frame = pd.DataFrame(records, columns=BOARD_COLUMNS)
+    frame = frames.frame(records, BOARD_COLUMNS)
     return frame.sort_values(["flagged", "days_in_stage"], ascending=[False, False]).reset_index(drop=True)
 
 

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from sqlalchemy import true
 from sqlmodel import Session, col, select
 
+from portfolio import frames
 from portfolio.errors import InvalidInput, NotFound
 from portfolio.kpis import (
     DEFAULT_HOURLY_RATE,
@@ -175,7 +176,7 @@ def measurements_for_use_case(session: Session, key: str) -> pd.DataFrame:
         .where(Kpi.use_case_id == use_case.id)
         .order_by(Kpi.id, Measurement.measured_on)
     ).all()
-    return pd.DataFrame(rows, columns=["kpi_id", "kpi", "measured_on", "value", "note"])
+    return frames.frame(rows, ["kpi_id", "kpi", "measured_on", "value", "note"])
 
 
 # --- bulk entry, corrections --------------------------------------------------------------------------------
@@ -304,7 +305,7 @@ def recent_measurements(session: Session, kpi_id: int, limit: int = 20) -> pd.Da
         .order_by(col(Measurement.measured_on).desc())
         .limit(limit)
     ).all()
-    return pd.DataFrame(rows, columns=["id", "measured_on", "value", "note", "version"])
+    return frames.frame(rows, ["id", "measured_on", "value", "note", "version"])
 
 
 # --- value and cost -----------------------------------------------------------------------------------------
@@ -387,7 +388,7 @@ def value_table(session: Session, keys: tuple[str, ...] | None = None) -> pd.Dat
                 "net_first_year": net_value_first_year(value, c.running_cost_per_month, c.one_off_cost),
             }
         )
-    return pd.DataFrame(rows, columns=VALUE_COLUMNS)
+    return frames.frame(rows, VALUE_COLUMNS)
 
 
 def value_of(session: Session, key: str) -> dict[str, Any]:

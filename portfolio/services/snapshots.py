@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session, col, select
 
+from portfolio import frames
 from portfolio.errors import Conflict, InvalidInput, NotFound, PortfolioError, RuleViolation
 from portfolio.models import Role, Snapshot, SnapshotStatus, utc_now
 from portfolio.quarters import Quarter
@@ -239,4 +240,4 @@ def list_snapshots(session: Session) -> pd.DataFrame:
                 "checksum": snapshot.checksum,
             }
         )
-    return pd.DataFrame(rows, columns=LIST_COLUMNS)
+    return frames.frame(rows, LIST_COLUMNS)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlmodel import Session, col, func, select
 
+from portfolio import frames
 from portfolio.kpis import STATUS_INPUTS, status_of
 from portfolio.lifecycle import ACTIVE
 from portfolio.models import Kpi, KpiKind, KpiStatus, Measurement, UseCase, utc_now
@@ -118,7 +119,7 @@ def trust_overview(
                 "gaps": gaps,
             }
         )
-    frame = pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
+    frame = frames.frame(rows, OVERVIEW_COLUMNS)
     return (
         frame.assign(_gaps=frame["gaps"].map(len))
         .sort_values(["_gaps", "key"], ascending=[False, True])
@@ -141,7 +142,7 @@ def trust_kpis(
         {"kpi_id": k.id, "key": k.key, "kpi": k.name, "status": status_of(k, today).value}
         for k in _trust_kpis(session, filters)
     ]
-    frame = pd.DataFrame(rows, columns=TRUST_KPI_COLUMNS)
+    frame = frames.frame(rows, TRUST_KPI_COLUMNS)
     severity = frame["status"].map(lambda s: STATUS_SEVERITY.index(KpiStatus(s)))
     return (
         frame.assign(_severity=severity)
@@ -184,4 +185,4 @@ def trust_trends(
     rows = session.exec(_filtered(query, filters)).all()
     frame = pd.DataFrame(rows, columns=TREND_COLUMNS)
     frame["month"] = pd.to_datetime(frame["month"] + "-01")
-    return frame
+    return frames.with_none(frame)

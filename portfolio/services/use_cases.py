@@ -10,7 +10,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
-from portfolio import completeness, lifecycle
+from portfolio import completeness, frames, lifecycle
 from portfolio.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from portfolio.kpis import status_of
 from portfolio.models import (
@@ -384,7 +384,7 @@ def portfolio_table(
         }
         for r in rows
     ]
-    return pd.DataFrame(records, columns=PORTFOLIO_COLUMNS)
+    return frames.frame(records, PORTFOLIO_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -447,7 +447,7 @@ def use_case_detail(session: Session, key: str, *, today: date | None = None) ->
         .where(StageChange.use_case_id == use_case.id)
         .order_by(StageChange.changed_at, StageChange.id)
     ).all()
-    timeline = pd.DataFrame(
+    timeline = frames.frame(
         [
             {
                 "when": c.changed_at,
@@ -459,7 +459,7 @@ def use_case_detail(session: Session, key: str, *, today: date | None = None) ->
             }
             for c in changes
         ],
-        columns=["when", "from", "to", "by", "reason", "gate_decision_id"],
+        ["when", "from", "to", "by", "reason", "gate_decision_id"],
     )
     decisions = [
         as_record(d) | {"decided_by": names.get(d.decided_by_id)}
@@ -469,14 +469,13 @@ def use_case_detail(session: Session, key: str, *, today: date | None = None) ->
             .order_by(GateDecision.decided_on)
         ).all()
     ]
-    kpis = pd.DataFrame(
-        [
-            as_record(k) | {"reporter": names.get(k.reporter_id), "status": status_of(k, today).value}
-            for k in session.exec(
-                select(Kpi).where(Kpi.use_case_id == use_case.id).order_by(Kpi.kind, Kpi.name)
-            ).all()
-        ]
-    )
+    kpi_records = [
+        as_record(k) | {"reporter": names.get(k.reporter_id), "status": status_of(k, today).value}
+        for k in session.exec(
+            select(Kpi).where(Kpi.use_case_id == use_case.id).order_by(Kpi.kind, Kpi.name)
+        ).all()
+    ]
+    kpis = frames.frame(kpi_records, list(kpi_records[0]) if kpi_records else [])
     lessons = [
         as_record(lesson) | {"author": names.get(lesson.author_id)}
         for lesson in session.exec(
@@ -484,7 +483,7 @@ def use_case_detail(session: Session, key: str, *, today: date | None = None) ->
         ).all()
     ]
     versions = dict(session.exec(select(ScoringModel.id, ScoringModel.version_number)).all())
-    assessments = pd.DataFrame(
+    assessments = frames.frame(
         [
             {
                 "id": a.id,
@@ -502,7 +501,7 @@ def use_case_detail(session: Session, key: str, *, today: date | None = None) ->
                 .order_by(col(Assessment.id).desc())
             ).all()
         ],
-        columns=[
+        [
             "id",
             "reviewer",
             "reviewer_id",

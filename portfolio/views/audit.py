@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, String, and_, case, cast, false, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
-from portfolio import labels
+from portfolio import frames, labels
 from portfolio.models import AuditEvent, Kpi, Person, UseCase
 from portfolio.reports.spreadsheet import csv_bytes
 from portfolio.views import audit_words as words
@@ -117,8 +117,7 @@ def _frame(rows: list[Any], people: dict[int, str]) -> pd.DataFrame:
                 "After": words.side_words(row.after, fields, people) if row.after is not None else None,
             }
         )
-    frame = pd.DataFrame(records, columns=COLUMNS).astype(object)
-    return frame.where(frame.notna(), None)
+    return frames.frame(records, COLUMNS)
 
 
 def audit_page(session: Session, chosen: AuditFilter, page: int = 1, page_size: int = PAGE_SIZE) -> AuditPage:

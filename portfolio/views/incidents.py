@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session, col, func, select
 
+from portfolio import frames
 from portfolio.models import Incident
 from portfolio.search import INCIDENTS, matches, search_terms
 from portfolio.services.incidents import incident_link
@@ -32,7 +33,7 @@ class IncidentResults:
 
 
 def _frame(rows: list) -> pd.DataFrame:
-    frame = pd.DataFrame(
+    return frames.frame(
         [
             {
                 "id": r.id,
@@ -48,9 +49,8 @@ def _frame(rows: list) -> pd.DataFrame:
             }
             for r in rows
         ],
-        columns=COLUMNS,
+        COLUMNS,
     )
-    return frame.astype(object).where(frame.notna(), None)
 
 
 def _columns() -> tuple:

@@ -7,6 +7,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Select, bindparam, case, extract, literal, or_, text
 from sqlmodel import Session, col, func, select
 
+from portfolio import frames
 from portfolio.models import Lesson, LessonCategory, LessonOutcome, Person, UseCase
 from portfolio.search import LESSONS, matches, search_terms
 from portfolio.views.incidents import SIMILAR_TERMS, similar_incidents
@@ -136,7 +137,7 @@ def lesson_library(session: Session, filters: LessonFilter = LessonFilter()) -> 
             statement.limit(MAX_SHOWN)
         ).all()
     ]
-    frame = pd.DataFrame(rows, columns=LESSON_COLUMNS).astype(object)
+    frame = frames.frame(rows, LESSON_COLUMNS)
     return LessonLibrary(frame, total, words)
 
 
@@ -237,7 +238,7 @@ def similar_lessons(
     )
     if exclude_key:
         statement = statement.where(UseCase.key != exclude_key)
-    frame = pd.DataFrame(session.exec(statement).all(), columns=SIMILAR_COLUMNS).astype(object)
+    frame = frames.frame(session.exec(statement).all(), SIMILAR_COLUMNS)
     for flag in ("same_sector", "same_kind"):
         frame[flag] = frame[flag].map(bool)
     return frame
