@@ -97,3 +97,24 @@ def test_an_unreachable_database_shows_one_clear_message(app_for):
     assert not at.exception
     assert len(at.error) == 1
     assert "Cannot reach the portfolio database" in at.error[0].value
+
+
+def test_use_case_page_searches_a_large_portfolio_instead_of_listing_it(app_for, database_url, engine):
+    from sqlmodel import Session
+
+    from portfolio.scale import generate_scale_portfolio
+    from portfolio.services import use_cases
+
+    generate_scale_portfolio(engine, 120, measurements=500)
+    at = app_for(database_url, "pages/use_case.py")
+    assert not at.exception
+    assert at.selectbox(key="uc").value == "UC-0001" and len(at.selectbox(key="uc").options) == 50
+    assert any("first 50 of 120" in c.value for c in at.caption)
+    at.text_input(key="uc_search").set_value("uc-0110").run()
+    menu = at.selectbox(key="uc")
+    assert [o.split(" · ")[0] for o in menu.options] == ["UC-0001", "UC-0110"]  # the open one stays
+    menu.set_value("UC-0110").run()
+    assert not at.exception
+    assert at.query_params["uc"] in ("UC-0110", ["UC-0110"])
+    with Session(engine) as session:
+        assert at.title[0].value == use_cases.get_use_case(session, "UC-0110").title
