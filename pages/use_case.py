@@ -3,19 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from portfolio import kpi_catalogue
 from portfolio import kpis as kpis_rule
-from portfolio.kpis import UNITS
 from portfolio.models import (
     AiActTier,
     AiKind,
     Audience,
     Dimension,
-    Direction,
     Gate,
     GateOutcome,
-    KpiKind,
-    KpiStatus,
     LessonCategory,
     Role,
     Sector,
@@ -23,12 +18,10 @@ from portfolio.models import (
 )
 from portfolio.scoring import DISAGREEMENT_SPREAD, quadrant
 from portfolio.services import assessments, gates, pipeline, results, use_cases
-from portfolio.ui import charts, context
+from portfolio.ui import context, kpi_panel
 from portfolio.ui.editing_forms import edit_use_case_form
 from portfolio.ui.format import (
     STAGE_COLOURS,
-    STATUS_COLOURS,
-    STATUS_ICONS,
     TIER_COLOURS,
     day,
     label,
@@ -275,101 +268,13 @@ with tabs[2]:
             ):
                 st.rerun()
         with st.expander("Add a KPI"):
-            # A KPI added starts a fresh, empty form (keyed by how many were added), so it is not added twice.
-            added = st.session_state.get(f"kpis_added_{chosen}", 0)
-            templates = kpi_catalogue.templates_for(uc["sector"])
-            template = st.selectbox(
-                "Start from",
-                [None, *templates],
-                key=f"template_{chosen}_{added}",
-                format_func=lambda t: "A blank KPI" if t is None else f"{t.name} ({t.unit})",
-            )
-            with st.form(f"kpi_{chosen}_{added}_{template.name if template else 'blank'}"):
-                cols = st.columns(3)
-                kinds, units, directions = (
-                    [k.value for k in KpiKind],
-                    list(UNITS),
-                    [d.value for d in Direction],
-                )
-                new = {
-                    "name": cols[0].text_input("KPI name *", template.name if template else ""),
-                    "kind": cols[1].selectbox(
-                        "Kind",
-                        kinds,
-                        index=kinds.index(template.kind) if template else 0,
-                        format_func=lambda v: KpiKind(v).label,
-                    ),
-                    "unit": cols[2].selectbox(
-                        "Unit", units, index=units.index(template.unit) if template else 0
-                    ),
-                    "direction": cols[0].selectbox(
-                        "Better when",
-                        directions,
-                        index=directions.index(template.direction) if template else 0,
-                        format_func=lambda v: Direction(v).label,
-                    ),
-                    "baseline": cols[1].number_input("Baseline", value=None, step=0.1),
-                    "baseline_on": cols[2].date_input("Baseline date", value=None),
-                    "target": cols[1].number_input("Target", value=None, step=0.1),
-                    "target_on": cols[2].date_input("Target date", value=None),
-                    "method": st.text_area("How it is measured", template.method if template else ""),
-                }
-                if st.form_submit_button("Add KPI", type="primary") and context.attempt(
-                    lambda session: results.define_kpi(session, actor, chosen, reporter_id=actor.id, **new),
-                    success="KPI added.",
-                ):
-                    st.session_state[f"kpis_added_{chosen}"] = added + 1
-                    st.rerun()
+            kpi_panel.add_kpi_form(chosen, uc["sector"], actor)
         st.page_link(
             "pages/results.py", label="Log results", icon=":material/add_chart:", query_params={"uc": chosen}
         )
     with st.expander("How a KPI's status is decided"):
         st.markdown(kpis_rule.__doc__.split("The rule, as the app documents it:", 1)[1])
-    if detail.kpis.empty:
-        st.info(
-            "No KPIs defined yet. A pilot needs at least one KPI with a baseline and a target.",
-            icon=":material/monitoring:",
-        )
-    else:
-        history = read(results.measurements_for_use_case, chosen)
-        for kpi in detail.kpis.to_dict("records"):
-            status = KpiStatus(kpi["status"])
-            with st.container(border=True):
-                head, chart = st.columns([2, 3], gap="large")
-                with head:
-                    st.markdown(f"**{kpi['name']}**")
-                    st.badge(status.label, color=STATUS_COLOURS[status], icon=STATUS_ICONS[status])
-                    st.caption(f"{label(KpiKind, kpi['kind'])} · {kpi['direction'].capitalize()} is better")
-                    numbers = st.columns(3)
-                    numbers[0].metric("Baseline", number(kpi["baseline"], kpi["unit"]))
-                    numbers[1].metric(
-                        "Latest",
-                        number(kpi["latest_value"], kpi["unit"]),
-                        help=f"Measured {day(kpi['latest_on'])}" if kpi["latest_on"] else None,
-                    )
-                    numbers[2].metric(
-                        "Target",
-                        number(kpi["target"], kpi["unit"]),
-                        help=f"By {day(kpi['target_on'])}" if kpi["target_on"] else None,
-                    )
-                    st.caption(
-                        f"How it is measured: {kpi['method'] or '—'} Reported by {kpi['reporter'] or '—'}."
-                    )
-                with chart:
-                    points = history[history["kpi_id"] == kpi["id"]]
-                    if points.empty:
-                        st.caption("No measurements yet.")
-                    else:
-                        st.altair_chart(
-                            height=260,
-                            altair_chart=charts.kpi_trend(
-                                points,
-                                name=kpi["name"],
-                                unit=kpi["unit"],
-                                baseline=kpi["baseline"],
-                                target=kpi["target"],
-                            ),
-                        )
+    kpi_panel.kpi_cards(chosen, detail.kpis)
 
 with tabs[3]:
     st.subheader("Gate decisions")

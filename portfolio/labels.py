@@ -240,6 +240,8 @@ FIELD_LABELS = {
     "audience": "Serves",
     "days_in_stage": "Days in stage",
     "publish": "On the public register",
+    "retired_on": "Retired on",
+    "retired_reason": "Why it was retired",
 }
 
 PERSON_FIELD = re.compile(

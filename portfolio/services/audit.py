@@ -103,6 +103,10 @@ def _what(event: AuditEvent, labels: dict[str, str]) -> str:
         return f"moved it to {Stage(after['stage']).label}"
     if event.action == "assessment.recorded":
         return "scored it"
+    if event.action == "measurements.logged":
+        return "logged results"
+    if event.action == "kpi.retired":
+        return "retired it"
     if event.action == "measurement.corrected" and "value" in after:
         return f"corrected the value from {_short(before.get('value'))} to {_short(after['value'])}"
     changed = [k for k in after if k in before and before[k] != after[k]]

@@ -6,26 +6,17 @@ from typing import Any
 
 import pandas as pd
 from pydantic import Field, model_validator
-from sqlalchemy import true
 from sqlmodel import Session, col, select
 
 from portfolio import frames
-from portfolio.errors import InvalidInput, NotFound
-from portfolio.kpis import (
-    DEFAULT_HOURLY_RATE,
-    HOURS_PER_MONTH,
-    MONEY_PER_MONTH,
-    monthly_value,
-    net_value_first_year,
-    unit_problem,
-)
-from portfolio.lifecycle import ACTIVE
-from portfolio.models import Direction, Kpi, KpiKind, Measurement, Role, Setting, UseCase, utc_now
+from portfolio.errors import InvalidInput, NotFound, RuleViolation
+from portfolio.kpis import unit_problem
+from portfolio.models import Direction, Kpi, KpiKind, Measurement, Role, UseCase, utc_now
 from portfolio.models.tables import LONG, SHORT
 from portfolio.services.audit import Actor, as_record, record_event, refuse_stale_edit
 from portfolio.services.people import get_person, require_role
 from portfolio.services.use_cases import get_use_case
-from portfolio.validation import Day, Id, Input, Measure, check_id, shown, validate
+from portfolio.validation import Day, Id, Input, Measure, check_id, validate
 
 
 class KpiInput(Input):
@@ -65,6 +56,14 @@ def get_kpi(session: Session, kpi_id: int) -> Kpi:
     if kpi is None:
         raise NotFound("That KPI no longer exists.")
     return kpi
+
+
+def refuse_retired(kpi: Kpi, doing: str) -> None:
+    if kpi.retired_on is not None:
+        raise RuleViolation(
+            f"{kpi.name} was retired on {kpi.retired_on.day} {kpi.retired_on:%B %Y}, so it cannot be {doing}; "
+            "define a new KPI instead."
+        )
 
 
 def define_kpi(session: Session, actor: Actor, key: str, **fields: Any) -> Kpi:
@@ -134,6 +133,7 @@ def log_measurements(
     (filed under the use case, so its trail shows it) records every date and value."""
     require_role(session, actor, Role.contributor, "log results")
     kpi = get_kpi(session, kpi_id)
+    refuse_retired(kpi, "given new results")
     if not isinstance(rows, list | tuple):
         raise InvalidInput({"rows": "Give the results as a list of rows, each with a date and a value."})
     if not rows:
@@ -152,7 +152,7 @@ def log_measurements(
         actor,
         "measurements.logged",
         "use_case",
-        _key_of(session, kpi),
+        key_of(session, kpi),
         after={
             "kpi": kpi.name,
             "kpi_id": kpi.id,
@@ -163,7 +163,7 @@ def log_measurements(
     return measurements
 
 
-def _key_of(session: Session, kpi: Kpi) -> str:
+def key_of(session: Session, kpi: Kpi) -> str:
     return session.exec(select(UseCase.key).where(UseCase.id == kpi.use_case_id)).one()
 
 
@@ -228,6 +228,7 @@ def preview_measurements(
 ) -> tuple[list[dict[str, Any]], dict[int, str]]:
     """What a bulk entry would store and what it refuses (row number → reason). Writes nothing."""
     kpi = get_kpi(session, kpi_id)
+    refuse_retired(kpi, "given new results")
     existing = set(session.exec(select(Measurement.measured_on).where(Measurement.kpi_id == kpi.id)).all())
     good, refused = check_measurements(kpi, rows, existing)
     return [item.model_dump() for item in good], refused
@@ -249,7 +250,7 @@ def correct_measurement(
     if measurement is None:
         raise NotFound("That measurement no longer exists.")
     kpi = get_kpi(session, measurement.kpi_id)
-    key = _key_of(session, kpi)
+    key = key_of(session, kpi)
     refuse_stale_edit(
         session,
         current_version=measurement.version,
@@ -288,12 +289,12 @@ def correct_measurement(
 
 
 def kpi_choices(session: Session, key: str) -> list[tuple[int, str, str]]:
+    """(id, name, unit) of the use case's active KPIs: those that take results."""
     use_case = get_use_case(session, key)
-    return list(
-        session.exec(
-            select(Kpi.id, Kpi.name, Kpi.unit).where(Kpi.use_case_id == use_case.id).order_by(Kpi.name)
-        ).all()
+    query = select(Kpi.id, Kpi.name, Kpi.unit).where(
+        Kpi.use_case_id == use_case.id, col(Kpi.retired_on).is_(None)
     )
+    return list(session.exec(query.order_by(Kpi.name)).all())
 
 
 def recent_measurements(session: Session, kpi_id: int, limit: int = 20) -> pd.DataFrame:
@@ -308,91 +309,12 @@ def recent_measurements(session: Session, kpi_id: int, limit: int = 20) -> pd.Da
     return frames.frame(rows, ["id", "measured_on", "value", "note", "version"])
 
 
-# --- value and cost -----------------------------------------------------------------------------------------
-
-HOURLY_RATE = "hourly_rate"
-
-
-def hourly_rate(session: Session) -> float:
-    setting = session.get(Setting, HOURLY_RATE)
-    return float(setting.value.get("eur", DEFAULT_HOURLY_RATE)) if setting else DEFAULT_HOURLY_RATE
-
-
-def set_hourly_rate(session: Session, actor: Actor, eur: Any) -> None:
-    require_role(session, actor, Role.administrator, "change the hourly rate")
-    if isinstance(eur, bool) or not isinstance(eur, int | float) or not 0 < eur <= 10_000:
-        raise InvalidInput(
-            {"hourly_rate": f"The hourly rate must be a number of euros above 0 (got {shown(eur)})."}
-        )
-    before = {"eur": hourly_rate(session)}
-    setting = session.get(Setting, HOURLY_RATE) or Setting(key=HOURLY_RATE)
-    setting.value = {"eur": float(eur)}
-    session.add(setting)
-    record_event(
-        session, actor, "setting.changed", "setting", HOURLY_RATE, before=before, after=setting.value
-    )
-
-
-VALUE_COLUMNS = [
-    "key",
-    "title",
-    "stage",
-    "active",
-    "sector",
-    "team",
-    "value_per_month",
-    "running_cost_per_month",
-    "one_off_cost",
-    "net_first_year",
-]
-
-
-def value_table(session: Session, keys: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Value per month (from money and hours KPIs' latest values), costs and first-year net value per use case
-    (all, or those with the given keys). Reads the kept latest values on the KPI rows, never the history."""
-    rate = hourly_rate(session)
-    chosen = col(UseCase.key).in_(keys) if keys is not None else true()
-    cases = session.exec(
-        select(
-            UseCase.id,
-            UseCase.key,
-            UseCase.title,
-            UseCase.stage,
-            UseCase.sector,
-            UseCase.team,
-            UseCase.running_cost_per_month,
-            UseCase.one_off_cost,
-        ).where(chosen)
-    ).all()
-    by_case: dict[int, list[tuple[str, float | None]]] = {}
-    for use_case_id, unit, latest in session.exec(
-        select(Kpi.use_case_id, Kpi.unit, Kpi.latest_value)
-        .join(UseCase, UseCase.id == Kpi.use_case_id)
-        .where(col(Kpi.unit).in_([MONEY_PER_MONTH, HOURS_PER_MONTH]), Kpi.kind == KpiKind.business, chosen)
-    ).all():
-        by_case.setdefault(use_case_id, []).append((unit, latest))
-    rows = []
-    for c in cases:
-        value = monthly_value(by_case.get(c.id, []), rate)
-        rows.append(
-            {
-                "key": c.key,
-                "title": c.title,
-                "stage": c.stage,
-                "active": c.stage in ACTIVE,
-                "sector": c.sector,
-                "team": c.team,
-                "value_per_month": value,
-                "running_cost_per_month": c.running_cost_per_month,
-                "one_off_cost": c.one_off_cost,
-                "net_first_year": net_value_first_year(value, c.running_cost_per_month, c.one_off_cost),
-            }
-        )
-    return frames.frame(rows, VALUE_COLUMNS)
-
-
-def value_of(session: Session, key: str) -> dict[str, Any]:
-    table = value_table(session, (key,))
-    if table.empty:
-        raise NotFound(f"There is no use case {key}.")
-    return table.iloc[0].to_dict()
+# Value and cost live in their own module; kept importable from here for existing callers.
+from portfolio.services.value import (  # noqa: E402, F401
+    HOURLY_RATE,
+    VALUE_COLUMNS,
+    hourly_rate,
+    set_hourly_rate,
+    value_of,
+    value_table,
+)

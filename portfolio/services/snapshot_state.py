@@ -116,10 +116,15 @@ def _cases_now(session: Session) -> list[CaseState]:
 
 
 def _kpis(session: Session, case_ids: list[int], *, created_before: datetime | None = None) -> list[Kpi]:
+    """The KPIs active now, or (with `created_before`) those that were active then."""
     query = select(Kpi).where(col(Kpi.use_case_id).in_(case_ids))
-    if created_before is not None:
+    if created_before is None:
+        query = query.where(col(Kpi.retired_on).is_(None))
+    else:
         # The demo and imports date KPIs by their baseline; a KPI created later for an earlier baseline counts.
         query = query.where(or_(Kpi.created_at < created_before, Kpi.baseline_on < created_before.date()))
+        # A KPI retired since still counted then.
+        query = query.where(or_(col(Kpi.retired_on).is_(None), Kpi.retired_on >= created_before.date()))
     return list(session.exec(query.order_by(Kpi.use_case_id, Kpi.id)).all())
 
 

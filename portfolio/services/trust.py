@@ -64,7 +64,11 @@ def _trust_kpis(session: Session, filters: TrustFilter) -> list:
         *(getattr(Kpi, name) for name in STATUS_INPUTS),
     ).join(UseCase, UseCase.id == Kpi.use_case_id)
     return list(
-        session.exec(_filtered(query, filters).where(col(Kpi.kind).in_(TRUST_KINDS)).order_by(Kpi.id))
+        session.exec(
+            _filtered(query, filters)
+            .where(col(Kpi.kind).in_(TRUST_KINDS), col(Kpi.retired_on).is_(None))
+            .order_by(Kpi.id)
+        )
     )
 
 
@@ -176,7 +180,9 @@ def trust_trends(
         )
         .join(UseCase, UseCase.id == Kpi.use_case_id)
         .join(Measurement, Measurement.kpi_id == Kpi.id)
-        .where(col(Kpi.kind).in_(TRUST_KINDS), Measurement.measured_on >= since)
+        .where(
+            col(Kpi.kind).in_(TRUST_KINDS), col(Kpi.retired_on).is_(None), Measurement.measured_on >= since
+        )
         .group_by(Kpi.id, UseCase.key, Kpi.name, Kpi.unit, Kpi.direction, Kpi.baseline, Kpi.target, month)
         .order_by(Kpi.id, month)
     )

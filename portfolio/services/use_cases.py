@@ -307,7 +307,11 @@ def portfolio_table(
     """One row per use case, filtered in SQL, with what the portfolio table shows."""
     impact_threshold, risk_threshold = quadrant_thresholds(session)
     owner = aliased(Person)
-    kpi_count = select(func.count(Kpi.id)).where(Kpi.use_case_id == UseCase.id).scalar_subquery()
+    kpi_count = (
+        select(func.count(Kpi.id))
+        .where(Kpi.use_case_id == UseCase.id, col(Kpi.retired_on).is_(None))
+        .scalar_subquery()
+    )
     query = select(
         UseCase.key,
         UseCase.title,
@@ -524,7 +528,7 @@ def use_case_detail(session: Session, key: str, *, today: date | None = None) ->
             owner_named=use_case.owner_id is not None,
             tier=use_case.ai_act_tier,
             reviewer_count=use_case.reviewer_count,
-            kpi_count=len(kpis),
+            kpi_count=int(kpis["retired_on"].isna().sum()) if not kpis.empty else 0,
             problem=use_case.problem,
             team=use_case.team,
         ),

@@ -260,7 +260,7 @@ def worst_kpi_status(
     query = scope.where(
         select(UseCase.key, UseCase.stage, worst)
         .join(UseCase, UseCase.id == Kpi.use_case_id)
-        .where(col(UseCase.stage).in_(stages))
+        .where(col(UseCase.stage).in_(stages), col(Kpi.retired_on).is_(None))
         .group_by(UseCase.key, UseCase.stage)
     )
     return [(key, stage, SEVERITY[rank].value) for key, stage, rank in session.exec(query).all()]
@@ -275,7 +275,7 @@ def kpi_alerts(
     alerting = scope.where(
         select(Kpi.id, status.label("status"))
         .join(UseCase, UseCase.id == Kpi.use_case_id)
-        .where(col(UseCase.stage).in_(stages))
+        .where(col(UseCase.stage).in_(stages), col(Kpi.retired_on).is_(None))
     ).subquery()
     chosen = col(alerting.c.status).in_(list(statuses))
     total = session.exec(select(func.count()).select_from(alerting).where(chosen)).one()
@@ -311,6 +311,7 @@ def keys_with_kpi_status(
             UseCase.customer_facing,
             col(UseCase.stage).in_(ACTIVE),
             col(Kpi.kind).in_(list(kinds)),
+            col(Kpi.retired_on).is_(None),
             status_sql(today) == status,
         )
         .distinct()
@@ -320,7 +321,11 @@ def keys_with_kpi_status(
 
 def customer_facing_active(session: Session, scope: Scope) -> list[tuple[str, bool, bool, bool]]:
     """(key, disclosure in place, path to a person, has a trust KPI) per active customer-facing use case."""
-    has_trust_kpi = select(Kpi.id).where(Kpi.use_case_id == UseCase.id, Kpi.kind == KpiKind.trust).exists()
+    has_trust_kpi = (
+        select(Kpi.id)
+        .where(Kpi.use_case_id == UseCase.id, Kpi.kind == KpiKind.trust, col(Kpi.retired_on).is_(None))
+        .exists()
+    )
     query = scope.where(
         select(UseCase.key, UseCase.ai_disclosure, UseCase.human_path, has_trust_kpi)
         .where(UseCase.customer_facing, col(UseCase.stage).in_(ACTIVE))
@@ -338,7 +343,12 @@ def value_now(
         select(UseCase.key, UseCase.running_cost_per_month, UseCase.one_off_cost, Kpi.unit, Kpi.latest_value)
         .join(
             Kpi,
-            and_(Kpi.use_case_id == UseCase.id, Kpi.kind == KpiKind.business, col(Kpi.unit).in_(VALUE_UNITS)),
+            and_(
+                Kpi.use_case_id == UseCase.id,
+                Kpi.kind == KpiKind.business,
+                col(Kpi.unit).in_(VALUE_UNITS),
+                col(Kpi.retired_on).is_(None),
+            ),
             isouter=True,
         )
         .where(col(UseCase.stage).in_(ACTIVE))
@@ -367,7 +377,13 @@ def value_as_of(
         .join(stage_then, stage_then.c.use_case_id == UseCase.id)
         .join(
             Kpi,
-            and_(Kpi.use_case_id == UseCase.id, Kpi.kind == KpiKind.business, col(Kpi.unit).in_(VALUE_UNITS)),
+            and_(
+                Kpi.use_case_id == UseCase.id,
+                Kpi.kind == KpiKind.business,
+                col(Kpi.unit).in_(VALUE_UNITS),
+                # A KPI retired since still counted then.
+                or_(col(Kpi.retired_on).is_(None), Kpi.retired_on > day),
+            ),
             isouter=True,
         )
         .where(stage_then.c.rank == 1, col(stage_then.c.to_stage).in_(ACTIVE))

@@ -33,7 +33,17 @@ from portfolio.models import (
     utc_now,
 )
 from portfolio.scoring import DEFAULT_CRITERIA
-from portfolio.services import assessments, gates, intake, lessons, people, pipeline, results, use_cases
+from portfolio.services import (
+    assessments,
+    gates,
+    intake,
+    kpi_edits,
+    lessons,
+    people,
+    pipeline,
+    results,
+    use_cases,
+)
 from portfolio.services.audit import Actor
 from tests.services.factories import propose, score_all
 from tests.services.test_scoring_gates_results import CHARTER, LESSON, assessed, decide
@@ -191,6 +201,21 @@ def _correction(field: str) -> Write:
     return Write(call, read, needs=("measurement_id",))
 
 
+def _kpi_edit(field: str) -> Write:
+    def call(session: Session, w: World, v: Any) -> Any:
+        fields = {"name": f"KPI {w.unique()}", "kind": "business", "unit": "parcels", "direction": "higher"}
+        kpi = results.define_kpi(session, w.admin, w.key, **fields)
+        return kpi_edits.edit_kpi(session, w.admin, kpi.id, expected_version=kpi.version, **{field: v})
+
+    return Write(call, newest(Kpi, field), needs=("key",))
+
+
+def _kpi_retirement(session: Session, w: World, v: Any) -> Any:
+    fields = {"name": f"KPI {w.unique()}", "kind": "business", "unit": "parcels", "direction": "higher"}
+    kpi = results.define_kpi(session, w.admin, w.key, **fields)
+    return kpi_edits.retire_kpi(session, w.admin, kpi.id, expected_version=kpi.version, reason=v)
+
+
 def _lesson(field: str, extra: tuple[Any, ...] = ()) -> Write:
     def call(session: Session, w: World, v: Any) -> Any:
         return lessons.record_lesson(session, w.admin, w.key, **(LESSON | {field: v}))
@@ -338,6 +363,16 @@ WRITES: dict[str, Write] = {
             s, w.admin, v, expected_version=1, value=1.0, reason="Typo"
         )
     ),
+    **{
+        f"kpi edit {f}": _kpi_edit(f)
+        for f in ("name", "kind", "unit", "direction", "baseline", "target", "target_on", "method")
+    },
+    "kpi edit expected_version": Write(
+        lambda s, w, v: kpi_edits.edit_kpi(s, w.admin, w.kpi_id, expected_version=v, name="Renamed"),
+        needs=("kpi_id",),
+    ),
+    "kpi edit kpi_id": Write(lambda s, w, v: kpi_edits.edit_kpi(s, w.admin, v, expected_version=1)),
+    "kpi retirement reason": Write(_kpi_retirement, newest(Kpi, "retired_reason"), needs=("key",)),
     "hourly rate": Write(lambda s, w, v: results.set_hourly_rate(s, w.admin, v)),
     # scoring
     "score": Write(

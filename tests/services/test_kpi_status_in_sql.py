@@ -97,5 +97,7 @@ def test_overview_kpi_health_matches_plain_sql(scaled) -> None:
     assert {(c.stage, c.status): c.count for c in view.kpi_health if c.count} == dict(expected)
     assert sum(expected.values()) > 20
     assert view.kpi_alerts_total == len(alerts)
-    assert [(SEVERITY.index(KpiStatus(a.status)), a.key, a.kpi) for a in view.kpi_alerts] == sorted(alerts)[:50]
+    assert [(SEVERITY.index(KpiStatus(a.status)), a.key, a.kpi) for a in view.kpi_alerts] == sorted(alerts)[
+        :50
+    ]
     assert view.keys_behind("trust:trust_off_track") == sorted(trust_off_track)

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from portfolio import db
 from portfolio.errors import NotAllowed
 from portfolio.models import Measurement, Role, utc_now
-from portfolio.services import assessments, gates, lessons, people, pipeline, results, use_cases
+from portfolio.services import assessments, gates, kpi_edits, lessons, people, pipeline, results, use_cases
 from tests.conftest import counts
 from tests.services.factories import propose, score_all
 from tests.services.test_propose_and_score import criteria_rows
@@ -132,6 +132,18 @@ SERVICES: dict[str, tuple[Role, Callable[[Session, Any, World], Any]]] = {
     "change time limits": (
         Role.administrator,
         lambda s, a, w: pipeline.set_stage_limits(s, a, {"pilot": 150}),
+    ),
+    "edit a KPI": (
+        Role.contributor,
+        lambda s, a, w: kpi_edits.edit_kpi(
+            s, a, w.kpi_id, expected_version=results.get_kpi(s, w.kpi_id).version, method="Weekly survey"
+        ),
+    ),
+    "retire a KPI": (
+        Role.contributor,
+        lambda s, a, w: kpi_edits.retire_kpi(
+            s, a, w.kpi_id, expected_version=results.get_kpi(s, w.kpi_id).version, reason="Replaced"
+        ),
     ),
     "change the hourly rate": (Role.administrator, lambda s, a, w: results.set_hourly_rate(s, a, 50)),
 }
