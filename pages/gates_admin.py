@@ -6,7 +6,7 @@ from portfolio.checklist import APPLIES, MANUAL, RULES
 from portfolio.models import Gate
 from portfolio.services import gates, pipeline, results
 from portfolio.ui import context
-from portfolio.ui.editing import editor_rows
+from portfolio.ui.editing import content_key, editor_rows
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 
@@ -26,12 +26,13 @@ APPLIES_LABELS = {key: label for key, (label, _check) in APPLIES.items()}
 
 for gate, tab in zip(Gate, st.tabs([f"{g.label} gate" for g in Gate]), strict=True):
     with tab, st.form(f"checklist_{gate.value}"):
+        items = read(gates.checklist_table, gate)
         edited = st.data_editor(
-            read(gates.checklist_table, gate),
+            items,
             num_rows="dynamic",
             hide_index=True,
             width="stretch",
-            key=f"items_{gate.value}",
+            key=f"items_{gate.value}_{content_key(items)}",
             column_config={
                 "key": st.column_config.TextColumn(
                     "Key", required=True, help="Short id: lower case, digits and _"
@@ -64,7 +65,11 @@ with st.form("limits"):
     cols = st.columns(len(limits))
     chosen = {
         stage.value: cols[i].number_input(
-            f"{stage.label} (days)", 1, pipeline.MAX_LIMIT_DAYS, limits[stage], key=f"limit_{stage.value}"
+            f"{stage.label} (days)",
+            1,
+            pipeline.MAX_LIMIT_DAYS,
+            limits[stage],
+            key=f"limit_{stage.value}_{limits[stage]}",
         )
         for i, stage in enumerate(limits)
     }

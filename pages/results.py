@@ -9,6 +9,7 @@ from portfolio.services import results, use_cases
 from portfolio.ui import context
 from portfolio.ui.editing import editor_rows
 from portfolio.ui.format import STATUS_COLOURS, day, number
+from portfolio.ui.picker import choose_use_case
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 
@@ -23,15 +24,7 @@ actor = context.current_actor()
 
 keys = read(use_cases.use_case_keys)
 titles = dict(keys)
-requested = st.query_params.get("uc")
-chosen = st.selectbox(
-    "Use case",
-    list(titles),
-    index=list(titles).index(requested) if requested in titles else 0,
-    format_func=lambda k: f"{k} · {titles[k]}",
-    key="results_uc",
-)
-st.query_params["uc"] = chosen
+chosen = choose_use_case(titles, key="results_uc")
 kpis = read(results.kpi_choices, chosen)
 if not kpis:
     st.info(
@@ -67,10 +60,12 @@ if stored := st.session_state.pop("results_stored", None):
 one, many, upload, correct = st.tabs(["One result", "Many at once", "Upload a CSV", "Correct a result"])
 with one, st.form(f"one_{kpi_id}", clear_on_submit=True):
     cols = st.columns([1, 1, 2, 1])
-    measured_on = cols[0].date_input("Date", max_value=pd.Timestamp.today().date(), key="one_date")
-    value = cols[1].number_input("Value", value=None, step=0.1, key="one_value", placeholder="e.g. 8.2")
-    note = cols[2].text_input("Note", key="one_note", max_chars=5000)
-    source = cols[3].text_input("Source", key="one_source", max_chars=200)
+    measured_on = cols[0].date_input("Date", max_value=pd.Timestamp.today().date(), key=f"one_date_{kpi_id}")
+    value = cols[1].number_input(
+        "Value", value=None, step=0.1, key=f"one_value_{kpi_id}", placeholder="e.g. 8.2"
+    )
+    note = cols[2].text_input("Note", key=f"one_note_{kpi_id}", max_chars=5000)
+    source = cols[3].text_input("Source", key=f"one_source_{kpi_id}", max_chars=200)
     if st.form_submit_button("Log result", type="primary"):
         store([{"measured_on": measured_on, "value": value, "note": note, "source": source}], "The result is")
 
@@ -151,7 +146,8 @@ with correct:
             key=f"pick_{kpi_id}",
             format_func=lambda r: f"{day(r['measured_on'])}: {r['value']:g}",
         )
-        with st.form(f"correct_{kpi_id}"):
+        # Keyed by the result and its version: another result, or this one corrected since, starts from its values.
+        with st.form(f"correct_{picked['id']}_{picked['version']}"):
             new_value = st.number_input("Correct value", value=float(picked["value"]), step=0.1)
             new_note = st.text_input("Note", picked["note"] or "")
             reason = st.text_input(

@@ -7,9 +7,11 @@ from portfolio.scoring import DISAGREEMENT_SPREAD
 from portfolio.services import assessments, queues, use_cases
 from portfolio.ui import context
 from portfolio.ui.format import number
+from portfolio.ui.picker import choose_use_case
 from portfolio.ui.queues import to_score_list
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
+from portfolio.ui.text import plain
 
 require_shell()
 
@@ -17,7 +19,7 @@ st.title("Score a use case")
 actor = context.current_actor()
 model = read(assessments.active_model)
 st.caption(
-    f"Scoring model **version {model.version_number}** ({model.name}). Score each criterion from 1 to 5 against "
+    f"Scoring model **version {model.version_number}** ({plain(model.name)}). Score each criterion from 1 to 5 against "
     "its anchors, so that a score means the same across use cases and quarters. Extreme scores (1 or 5) need a comment."
 )
 
@@ -38,24 +40,15 @@ if done:
 mine = read(queues.not_scored_by, actor.id)
 with st.expander(f"Waiting for your scores: {len(mine)}", expanded=bool(mine), icon=":material/inbox:"):
     to_score_list(actor, mine)
-requested = st.query_params.get("uc") or (mine[0].key if mine else None)
-keys = list(titles)
-chosen = st.selectbox(
-    "Use case",
-    keys,
-    index=keys.index(requested) if requested in titles else 0,
-    key="score_uc",
-    format_func=lambda k: f"{k} · {titles[k]}",
-)
-st.query_params["uc"] = chosen
+chosen = choose_use_case(titles, key="score_uc", default=mine[0].key if mine else None)
 detail = read(use_cases.use_case_detail, chosen)
 case = detail.use_case
 with st.expander("What the team proposes", expanded=False):
     st.markdown(
-        f"**Problem.** {case['problem']}\n\n**Goal.** {case['measurable_goal'] or '—'}\n\n"
-        f"**Data.** {case['personal_data'] or '—'} (readiness {case['data_completeness']}/"
+        f"**Problem.** {plain(case['problem']) or '—'}\n\n**Goal.** {plain(case['measurable_goal']) or '—'}\n\n"
+        f"**Data.** {plain(case['personal_data']) or '—'} (readiness {case['data_completeness']}/"
         f"{case['data_accuracy']}/{case['data_currency']} for completeness/accuracy/currency)\n\n"
-        f"**EU AI Act.** {case['ai_act_reason'] or 'Not classified'}"
+        f"**EU AI Act.** {plain(case['ai_act_reason']) or 'Not classified'}"
     )
 if case["reviewer_count"]:
     st.caption(
@@ -79,7 +72,10 @@ if previous:
         icon=":material/history:",
     )
 
-with st.form(f"score_{chosen}"):
+# Keyed by the use case, its version and the model's version: another use case, or this one changed since,
+# starts from its own recorded scores, never from what was on screen before.
+scope = f"{chosen}_v{versions[chosen]}_m{model.version_number}"
+with st.form(f"score_{scope}"):
     scores: dict[str, int] = {}
     comments: dict[str, str] = {}
     for dimension in Dimension:
@@ -87,25 +83,25 @@ with st.form(f"score_{chosen}"):
         for criterion in (c for c in model.criteria if c.dimension == dimension):
             score, comment = previous.get(criterion.key, (3, ""))
             with st.container(border=True):
-                st.markdown(f"**{criterion.name}** · weight {criterion.weight:g}")
-                st.caption(f"**1:** {criterion.anchor_low}  \n**5:** {criterion.anchor_high}")
+                st.markdown(f"**{plain(criterion.name)}** · weight {criterion.weight:g}")
+                st.caption(f"**1:** {plain(criterion.anchor_low)}  \n**5:** {plain(criterion.anchor_high)}")
                 cols = st.columns([2, 3])
                 scores[criterion.key] = cols[0].slider(
-                    criterion.name,
+                    plain(criterion.name),
                     1,
                     5,
                     score,
-                    key=f"s_{chosen}_{criterion.key}",
+                    key=f"s_{scope}_{criterion.key}",
                     label_visibility="collapsed",
                 )
                 comments[criterion.key] = cols[1].text_input(
                     "Comment",
                     comment,
-                    key=f"c_{chosen}_{criterion.key}",
+                    key=f"c_{scope}_{criterion.key}",
                     placeholder="Why this score?",
                     label_visibility="collapsed",
                 )
-    overall = st.text_area("Overall comment", key=f"overall_{chosen}", max_chars=5000)
+    overall = st.text_area("Overall comment", key=f"overall_{scope}", max_chars=5000)
     submitted = st.form_submit_button("Save my scores", type="primary", icon=":material/save:")
 
 if submitted:

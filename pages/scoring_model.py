@@ -42,7 +42,7 @@ with st.form(f"model_{model.version_number}"):
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        key="criteria",
+        key=f"criteria_{model.version_number}",
         column_config={
             "key": st.column_config.TextColumn(
                 "Key", help="Short id: lower case, digits and _", required=True

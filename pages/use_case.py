@@ -29,6 +29,7 @@ from portfolio.ui.format import (
     yes_no,
 )
 from portfolio.ui.lessons_panel import lesson_body, outcome_badge
+from portfolio.ui.picker import choose_use_case
 from portfolio.ui.publication import publication_control
 from portfolio.ui.queues import hold_notice
 from portfolio.ui.reads import read
@@ -57,13 +58,8 @@ if picker.chosen is None:
     st.stop()
 
 titles = dict(picker.options)
-chosen = pick_col.selectbox(
-    "Use case",
-    list(titles),
-    index=list(titles).index(picker.chosen),
-    key="uc",
-    format_func=lambda k: f"{k} · {titles[k]}",
-    label_visibility="collapsed",
+chosen = choose_use_case(
+    titles, key="uc", default=picker.chosen, where=pick_col, label_visibility="collapsed"
 )
 if search.strip() and picker.matches == 0:
     st.caption(f"No use case has “{plain(search.strip())}” in its key or title.")
@@ -73,7 +69,6 @@ elif picker.matches > use_case_picker.PICKER_LIMIT:
         + (f" matching “{plain(search.strip())}”" if search.strip() else "")
         + ": type part of a key or title to narrow the list."
     )
-st.query_params["uc"] = chosen
 detail = read(use_cases.use_case_detail, chosen)
 uc = detail.use_case
 model_thresholds = read(use_cases.quadrant_thresholds)
@@ -247,7 +242,7 @@ with tabs[2]:
     )
     actor = context.current_actor()
     if Role.contributor in actor.roles:
-        with st.expander("Record costs"), st.form(f"costs_{chosen}"):
+        with st.expander("Record costs"), st.form(f"costs_{chosen}_{uc['version']}"):
             cost_cols = st.columns(2)
             one_off = cost_cols[0].number_input(
                 "One-off cost (EUR)", min_value=0.0, value=uc["one_off_cost"], step=1000.0

@@ -61,9 +61,13 @@ def test_an_administrator_sets_time_limits_and_checklists(app_for, database_url,
 
     at = app_for(database_url, "pages/gates_admin.py")
     assert not at.exception
-    at.number_input(key="limit_pilot").set_value(90)
+    pilot_limit = next(n for n in at.number_input if n.key.startswith("limit_pilot_"))
+    assert pilot_limit.value == 180
+    pilot_limit.set_value(90)
     next(b for b in at.button if b.label == "Save time limits").click().run()
     assert not at.error
+    # The field now shows what is stored (and is keyed by it), so it never holds a stale value.
+    assert next(n for n in at.number_input if n.key.startswith("limit_pilot_")).value == 90
     with Session(engine) as session:
         assert pipeline.stage_limits(session)[pipeline.Stage.pilot] == 90
         assert [i.key for i in gates.checklist_items(session, "production")][-1] == "runbook"

@@ -37,7 +37,7 @@ def test_logging_one_result_changes_the_status(app_for, database_url, admin, eng
     at = app_for(database_url, "pages/results.py")
     assert not at.exception
     assert "Status: :gray[**No recent data**]" in texts(at)
-    at.number_input(key="one_value").set_value(8.6)
+    at.number_input(key=f"one_value_{kpi_id}").set_value(8.6)
     next(b for b in at.button if b.label == "Log result").click().run()
     assert not at.exception and not at.error
     assert "Status: :green[**Achieved**]" in texts(at)
@@ -46,9 +46,9 @@ def test_logging_one_result_changes_the_status(app_for, database_url, admin, eng
 
 
 def test_a_value_outside_the_unit_is_refused_with_a_clear_message(app_for, database_url, admin, engine):
-    setup_kpi(engine, admin)
+    _key, kpi_id = setup_kpi(engine, admin)
     at = app_for(database_url, "pages/results.py")
-    at.number_input(key="one_value").set_value(11.0)
+    at.number_input(key=f"one_value_{kpi_id}").set_value(11.0)
     next(b for b in at.button if b.label == "Log result").click().run()
     assert any("between 1 and 10 (got 11)" in e.value for e in at.error)
     with Session(engine) as session:

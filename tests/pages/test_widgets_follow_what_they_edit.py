@@ -1,0 +1,90 @@
+"""Widgets that edit something are keyed by what they edit (and its version), and a page whose address names
+a use case opens that use case (AppTest)."""
+
+from portfolio import db
+from portfolio.services import assessments, results
+from tests.services.factories import propose, score_all
+
+
+def sliders_of(at, key: str) -> dict[str, int]:
+    """The Score form's sliders for use case `key`, by criterion."""
+    return {
+        s.key.rsplit("_m", 1)[1].split("_", 1)[1]: s.value
+        for s in at.slider
+        if s.key and s.key.startswith(f"s_{key}_")
+    }
+
+
+def two_use_cases_one_scored(engine, admin) -> tuple[str, str]:
+    first = propose(engine, admin, title="Invoice matching for suppliers")
+    second = propose(engine, admin, title="Rota planning for the kitchens")
+    with db.unit_of_work(engine) as session:
+        assessments.record_assessment(
+            session, admin, second, score_all(4), comments={"reach": "Every kitchen"}, expected_version=1
+        )
+    return first, second
+
+
+def test_score_shows_the_other_use_case_s_values_after_switching(app_for, database_url, engine, admin):
+    first, second = two_use_cases_one_scored(engine, admin)
+    at = app_for(database_url, "pages/score.py")
+    at.selectbox(key="score_uc").set_value(first).run()
+    assert set(sliders_of(at, first).values()) == {3}  # not scored yet: the middle of the scale
+    for slider in at.slider:
+        slider.set_value(1)  # the reviewer starts on the first use case, without saving
+    at.run()
+    at.selectbox(key="score_uc").set_value(second).run()
+    assert not at.exception
+    assert sliders_of(at, first) == {}
+    assert set(sliders_of(at, second).values()) == {4}  # the second's recorded scores, nothing carried over
+    assert any(t.value == "Every kitchen" for t in at.text_input)
+
+
+def test_a_link_to_another_use_case_opens_it_on_the_same_page(app_for, database_url, engine, admin):
+    """The Score page's "waiting for your scores" list links to the Score page itself: opening the second use
+    case from there, after the first, shows the second, not the first again."""
+    first, second = two_use_cases_one_scored(engine, admin)
+    at = app_for(database_url, "pages/score.py")
+    at.selectbox(key="score_uc").set_value(first).run()
+    assert at.query_params["uc"] == first
+    at.query_params["uc"] = second  # what following a link (or the browser's back button) does
+    at.run()
+    assert at.selectbox(key="score_uc").value == second
+    assert set(sliders_of(at, second).values()) == {4}
+    assert at.query_params["uc"] == second
+    # Choosing in the selector still works, and the address follows it.
+    at.selectbox(key="score_uc").set_value(first).run()
+    assert at.query_params["uc"] == first and set(sliders_of(at, first).values()) == {3}
+
+
+def test_saved_scores_show_in_a_form_keyed_by_the_new_version(app_for, database_url, engine, admin):
+    first, _second = two_use_cases_one_scored(engine, admin)
+    at = app_for(database_url, "pages/score.py")
+    at.selectbox(key="score_uc").set_value(first).run()
+    old_keys = set(sliders_of(at, first))
+    assert any(s.key.startswith(f"s_{first}_v1_") for s in at.slider)
+    for slider in at.slider:
+        slider.set_value(2)
+    next(b for b in at.button if b.label == "Save my scores").click().run()
+    assert not at.exception and not at.error
+    at.selectbox(key="score_uc").set_value(first).run()
+    assert not any(s.key.startswith(f"s_{first}_v1_") for s in at.slider)
+    assert sliders_of(at, first).keys() == old_keys and set(sliders_of(at, first).values()) == {2}
+
+
+def test_the_use_case_and_log_results_pages_open_the_use_case_a_link_names(
+    app_for, database_url, engine, admin
+):
+    first, second = two_use_cases_one_scored(engine, admin)
+    with db.unit_of_work(engine) as session:
+        for key in (first, second):
+            results.define_kpi(
+                session, admin, key, name=f"KPI of {key}", kind="business", unit="%", direction="higher"
+            )
+    for page, widget in (("pages/use_case.py", "uc"), ("pages/results.py", "results_uc")):
+        at = app_for(database_url, page)
+        at.selectbox(key=widget).set_value(first).run()
+        at.query_params["uc"] = second
+        at.run()
+        assert not at.exception
+        assert at.selectbox(key=widget).value == second, page
