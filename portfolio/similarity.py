@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 THRESHOLD = 0.5
 TITLE_ONLY_THRESHOLD = 0.6
@@ -153,6 +154,7 @@ STOPWORDS = frozenset(
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "s", "ed")
 
 
+@lru_cache(maxsize=65_536)  # a portfolio's vocabulary repeats: stem each word once
 def _stem(word: str) -> str:
     """A light stemmer: "bookings", "booking" and "booked" meet at "book"."""
     for suffix in _SUFFIXES:
@@ -194,7 +196,10 @@ class Index:
         return math.log((self.size + 1) / (self.document_frequency.get(word, 0) + 1)) + 1
 
     def vector(self, text: str) -> Vector:
-        counts = Counter(words(text))
+        return self.vector_of(words(text))
+
+    def vector_of(self, tokens: list[str]) -> Vector:
+        counts = Counter(tokens)
         raw = {w: (1 + math.log(n)) * self.weight(w) for w, n in counts.items()}
         norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
         return {w: v / norm for w, v in raw.items()}
@@ -213,14 +218,17 @@ class Match:
 
 def build_index(rows: Iterable[tuple[str, str, str, str, str]]) -> Index:
     """`rows`: (key, title, problem, stage, team) of every use case to compare with."""
-    rows = list(rows)
+    # Each text is split into words once, for the frequencies and for its vector.
+    rows = [
+        (key, title, words(title), words(problem), stage, team) for key, title, problem, stage, team in rows
+    ]
     frequency: Counter[str] = Counter()
-    for _key, title, problem, _stage, _team in rows:
-        frequency.update(set(words(title)) | set(words(problem)))
+    for _key, _title, title_words, problem_words, _stage, _team in rows:
+        frequency.update(set(title_words) | set(problem_words))
     bare = Index((), dict(frequency), len(rows))
     entries = tuple(
-        Entry(key, title, stage, team, bare.vector(title), bare.vector(problem))
-        for key, title, problem, stage, team in rows
+        Entry(key, title, stage, team, bare.vector_of(title_words), bare.vector_of(problem_words))
+        for key, title, title_words, problem_words, stage, team in rows
     )
     return Index(entries, dict(frequency), len(rows))
 

@@ -124,12 +124,15 @@ def board_report(
         for c in sorted(cases, key=lambda c: -c["days_in_stage"])
         if c["stage"] == Stage.pilot and c["flags"]
     ]
+    # The first stage listed for each key, as a scan of the list would find it (a dict: thousands of KPIs).
+    stage_of: dict[str, str] = {}
+    for c in cases:
+        stage_of.setdefault(c["key"], c["stage"])
     concerns = [
         [k["key"], k["use_case"], k["kpi"], label(KpiStatus, k["status"]) or ""]
         for k in content["kpis"]
         if k["status"] in (KpiStatus.off_track, KpiStatus.no_recent_data)
-        and next((c["stage"] for c in cases if c["key"] == k["key"]), None)
-        in (Stage.pilot, Stage.scale_up, Stage.production)
+        and stage_of.get(k["key"]) in (Stage.pilot, Stage.scale_up, Stage.production)
     ]
     trust = totals["trust"]
     trust_summary = (
