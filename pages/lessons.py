@@ -97,17 +97,36 @@ if library.total:
     )
     st.caption(summary)
     st.altair_chart(charts.lesson_trend(counts), key="lessons_trend")
-    if library.total > len(library.rows):
-        st.caption(f"Showing the first {len(library.rows):,}; search or filter to narrow them down.")
 else:
     st.info("No lessons match. Clear a filter or try other words.", icon=":material/search_off:")
 
-for lesson in library.rows.to_dict("records"):
+LESSONS_PER_PAGE = 25  # a page of cards at a time: each card is drawn on every rerun, open or not
+
+
+def show_more_lessons() -> None:
+    st.session_state["lessons_shown"] = (
+        st.session_state.get("lessons_shown", LESSONS_PER_PAGE) + LESSONS_PER_PAGE
+    )
+
+
+shown_count = min(st.session_state.get("lessons_shown", LESSONS_PER_PAGE), len(library.rows))
+for lesson in library.rows.head(shown_count).to_dict("records"):
     outcome = LessonOutcome(lesson["outcome"])
     with st.expander(f"{plain(lesson['title'])} · {lesson['key']}", icon=OUTCOME_ICONS[outcome]):
         lesson_card(lesson)
         if can_write and st.toggle("Edit this lesson", key=f"edit_toggle_{lesson['id']}"):
             edit_lesson_form(lesson, choices["tags"])
+if library.total > shown_count:
+    st.caption(
+        f"{shown_count:,} of {library.total:,} lessons shown"
+        + ("; search or filter to find the others." if shown_count == len(library.rows) else ".")
+    )
+    if shown_count < len(library.rows):
+        st.button(
+            f"Show {min(LESSONS_PER_PAGE, len(library.rows) - shown_count)} more",
+            key="lessons_more",
+            on_click=show_more_lessons,
+        )
 
 st.subheader("Public AI incidents")
 found = read(incident_views.search_incidents, filters.query)

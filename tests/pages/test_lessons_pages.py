@@ -113,3 +113,17 @@ def test_propose_shows_lessons_and_incidents_like_the_idea(app_for, demo_url):
     incidents = at.dataframe[0].value
     about = incidents["title"] + " " + incidents["description"]
     assert about.str.contains("chatbot", case=False).sum() >= 3
+
+
+def test_a_large_library_shows_a_page_of_lessons_at_a_time(app_for, database_url, engine):
+    from portfolio.scale import generate_scale_portfolio
+
+    generate_scale_portfolio(engine, 500, measurements=500)
+    total = counts(engine)["lesson"]
+    assert total > 30
+    at = app_for(database_url, PAGE)
+    assert not at.exception
+    assert len(lesson_labels(at)) == 25
+    assert any(f"25 of {total:,} lessons shown" in c.value for c in at.caption)
+    at.button(key="lessons_more").click().run()
+    assert len(lesson_labels(at)) == min(50, total)
