@@ -10,6 +10,7 @@ from portfolio.errors import InvalidInput
 from portfolio.models import Stage
 
 SKIP = "skip"  # a column the user chose not to import (never chosen silently)
+EXTRA = "extra"  # a column kept with each use case as an other attribute (what an unmapped column is)
 
 
 @dataclass(frozen=True)
@@ -196,10 +197,14 @@ def apply_user_mapping(columns: list[str], proposed: dict[str, str], given: dict
                 f"The file has no column “{column}”. Its columns are: {', '.join(columns)}."
             )
             continue
-        if field != SKIP and field not in FIELD_BY_NAME:
+        if field not in (SKIP, EXTRA) and field not in FIELD_BY_NAME:
             problems[f"map:{column}"] = (
-                f"“{field}” is not a field. Fields: {', '.join(DOCUMENTED_FIELDS)} (or {SKIP})."
+                f"“{field}” is not a field. Fields: {', '.join(DOCUMENTED_FIELDS)} (or {SKIP}, or {EXTRA} "
+                "to keep it as an other attribute)."
             )
+            continue
+        if field == EXTRA:
+            mapping.pop(actual, None)
             continue
         # The field now comes from this column alone.
         for other, mapped in list(mapping.items()):
@@ -209,6 +214,23 @@ def apply_user_mapping(columns: list[str], proposed: dict[str, str], given: dict
     if problems:
         raise InvalidInput(problems)
     return mapping
+
+
+def mapping_problems(chosen: dict[str, str]) -> list[str]:
+    """What is wrong with a complete column -> field choice before it can be used: no title, or one field
+    fed by two columns (never resolved silently)."""
+    problems = []
+    if "title" not in chosen.values():
+        problems.append("Choose the column that holds each use case's title (or name).")
+    by_field: dict[str, list[str]] = {}
+    for column, field in chosen.items():
+        if field not in (SKIP, EXTRA):
+            by_field.setdefault(field, []).append(column)
+    for field, columns in by_field.items():
+        if len(columns) > 1:
+            named = " and ".join(f"“{c}”" for c in columns)
+            problems.append(f"{FIELD_BY_NAME[field].label} is chosen for {named}; choose it for one column.")
+    return problems
 
 
 # --- stages ------------------------------------------------------------------------------------------------

@@ -90,6 +90,13 @@ def _impact_assessment(tier: str | None, reason: str, dpia_recorded: bool, perso
     return " ".join(parts)
 
 
+def published_count(session: Session) -> int:
+    """How many use cases are marked for the public register."""
+    from sqlmodel import func
+
+    return session.exec(select(func.count()).where(UseCase.publish == True)).one()  # noqa: E712
+
+
 def register_entries(session: Session) -> list[dict[str, Any]]:
     """One entry per use case marked for publication, by key, with the register's columns."""
     owner, monitor = aliased(Person), aliased(Person)

@@ -82,6 +82,19 @@ def stage_values(table: SourceTable, mapping: dict[str, str]) -> list[str]:
     return list(dict.fromkeys(cells[position] for _, cells in table.rows if cells[position]))
 
 
+def stage_value_counts(table: SourceTable, mapping: dict[str, str]) -> dict[str, int]:
+    """How many rows give each stage word of the file, in order of first appearance."""
+    column = next((c for c, f in mapping.items() if f == "stage"), None)
+    if column is None:
+        return {}
+    position = table.columns.index(column)
+    counts: dict[str, int] = {}
+    for _, cells in table.rows:
+        if cells[position]:
+            counts[cells[position]] = counts.get(cells[position], 0) + 1
+    return counts
+
+
 def load_existing(session: Session) -> Existing:
     """The portfolio as the plan needs it, read in three queries."""
     columns = [

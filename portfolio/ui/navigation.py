@@ -118,6 +118,17 @@ PAGES: tuple[PageSpec, ...] = (
         sample_query="uc=UC-0011",
     ),
     PageSpec(
+        "pages/import_export.py",
+        "Import and export",
+        ":material/swap_vert:",
+        "import_export",
+        "Import use cases from a CSV or Excel inventory (map columns and stages, preview, import); download the "
+        "whole portfolio and the public AI register.",
+        section="Contribute",
+        role=Role.contributor,
+        also_for=(Role.approver, Role.administrator),
+    ),
+    PageSpec(
         "pages/scoring_model.py",
         "Scoring model",
         ":material/tune:",

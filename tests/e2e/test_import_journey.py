@@ -1,0 +1,61 @@
+"""Someone brings an inventory in through the browser: upload, map a column and a stage word, preview,
+import, and finds the use cases on the Portfolio."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import settle
+from tests.e2e.test_propose_and_score_journey import choose, nav
+
+pytestmark = pytest.mark.e2e
+
+INVENTORY = (
+    "Use Case Name,Summary,Agency,Bureau,Phase,Contact person,Notes\n"
+    "Parcel damage spotter,Spots damaged parcels on the belt,Logistics,Depot North,Operation and Maintenance,"
+    "ana.import@example.org,camera at gate 3\n"
+    "Returns reason reader,Reads why customers return goods,Logistics,Returns desk,Exploring,,\n"
+    ",A row without a title,Logistics,Depot North,Pilot,,\n"
+)
+
+
+def shoot(page, name: str) -> None:
+    """Screenshots for looking at the page (PORTFOLIO_E2E_SHOTS names a folder); never committed."""
+    folder = os.environ.get("PORTFOLIO_E2E_SHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"import-{name}.png"), full_page=True)
+
+
+def test_upload_map_preview_import_and_see_them_on_the_portfolio(page, server, tmp_path):
+    source = tmp_path / "depot-inventory.csv"
+    source.write_text(INVENTORY, encoding="cp1252")
+    page.goto(f"{server}/import_export")
+    settle(page)
+    nav(page, "Import and export")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(source))
+    settle(page)
+    assert page.get_by_text("3 data rows").count() == 1
+    choose(page, "Contact person", "Accountable owner (owner)")
+    assert page.get_by_text("Not recognised: “Exploring” (1 row)").count() == 1
+    choose(page, "Exploring", "Assessed")
+    shoot(page, "mapped")
+    metrics = page.locator('[data-testid="stMetric"]')
+    assert metrics.filter(has_text="To create").inner_text().split()[-1] == "2"
+    assert metrics.filter(has_text="Refused").inner_text().split()[-1] == "1"
+    assert page.get_by_text("has no title").count() == 1  # in the refusals table
+    page.get_by_role("button", name="Import 2 use cases").click()
+    page.get_by_text("Imported depot-inventory.csv: 2 created").wait_for(timeout=60_000)
+    settle(page)
+    shoot(page, "imported")
+    page.get_by_role("link", name="See them on the Portfolio").click()
+    settle(page)
+    search = page.get_by_placeholder("Title, problem, key, team or owner")
+    search.fill("Parcel damage spotter")
+    search.press("Enter")
+    settle(page)
+    assert page.get_by_text("1 use cases. Select a row to open it.").count() == 1
+    # The grid draws on a canvas; the table inside it (for screen readers) holds the cells' text.
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    assert grid.locator("td", has_text="Parcel damage spotter").count() == 1
+    shoot(page, "portfolio")
