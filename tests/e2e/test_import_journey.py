@@ -57,5 +57,5 @@ def test_upload_map_preview_import_and_see_them_on_the_portfolio(page, server, t
     assert page.get_by_text("1 use cases. Select a row to open it.").count() == 1
     # The grid draws on a canvas; the table inside it (for screen readers) holds the cells' text.
     grid = page.locator('[data-testid="stDataFrame"]').first
-    assert grid.locator("td", has_text="Parcel damage spotter").count() == 1
+    grid.locator("td", has_text="Parcel damage spotter").first.wait_for(state="attached", timeout=15_000)
     shoot(page, "portfolio")
