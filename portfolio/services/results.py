@@ -195,14 +195,31 @@ def parse_measurement_csv(content: bytes) -> list[dict[str, Any]]:
     import csv
     import io
 
+    text = None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = content.decode(encoding)
             break
         except UnicodeDecodeError:
             continue
-    reader = csv.DictReader(io.StringIO(text))
-    headers = {(h or "").strip().lower(): h for h in (reader.fieldnames or [])}
+    if text is None:
+        raise InvalidInput(
+            {
+                "file": "This file is not text in UTF-8 or Windows-1252, so it cannot be read as a CSV. "
+                "Save it from your spreadsheet as “CSV UTF-8” and upload it again."
+            }
+        )
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        headers = {(h or "").strip().lower(): h for h in (reader.fieldnames or [])}
+        raws = list(reader)
+    except csv.Error:  # e.g. a cell over the csv module's 131,072 characters
+        raise InvalidInput(
+            {
+                "file": "This file cannot be read as a CSV: a cell is far too long or a quote is never "
+                "closed. Check it in a spreadsheet and save it again."
+            }
+        ) from None
     if "value" not in headers or not ({"date", "measured_on"} & set(headers)):
         raise InvalidInput(
             {
@@ -211,7 +228,7 @@ def parse_measurement_csv(content: bytes) -> list[dict[str, Any]]:
             }
         )
     rows = []
-    for raw in reader:
+    for raw in raws:
         row = {
             CSV_COLUMNS[name]: (raw.get(original) or "").strip()
             for name, original in headers.items()

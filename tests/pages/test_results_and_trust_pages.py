@@ -95,3 +95,15 @@ def test_the_trust_page(app_for, demo_url):
     assert len(at.get("vega_lite_chart")) >= 6
     at.multiselect(key="t_sector").set_value(["healthcare"]).run()
     assert set(at.dataframe[0].value["key"]) == {"UC-0025", "UC-0027"}
+
+
+def test_a_csv_in_no_known_encoding_is_refused_with_a_clear_message(app_for, database_url, admin, engine):
+    setup_kpi(engine, admin)
+    at = app_for(database_url, "pages/results.py")
+    at.get("file_uploader")[0].upload("results.csv", b"date,value\n2026-01-01,\x81\x8d\n", "text/csv")
+    at.run()
+    next(b for b in at.button if b.label == "Check the file").click().run()
+    assert not at.exception
+    assert any("not text in UTF-8 or Windows-1252" in e.value for e in at.error)
+    with Session(engine) as session:
+        assert session.exec(select(Measurement)).first() is None

@@ -78,11 +78,27 @@ def test_a_csv_with_broken_rows_is_previewed_and_only_good_rows_are_stored(engin
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"when,how much\n2026-01-01,3\n", "columns date and value"), (b"date,value\n", "no rows")],
+    [
+        (b"when,how much\n2026-01-01,3\n", "columns date and value"),
+        (b"date,value\n", "no rows"),
+        # Bytes that neither UTF-8 nor Windows-1252 decodes (0x81 and 0x8D are unassigned in Windows-1252).
+        (b"date,value\n2026-01-01,\x81\x8d\n", "not text in UTF-8 or Windows-1252"),
+    ],
 )
 def test_an_unusable_csv_says_what_to_fix(content, message):
     with pytest.raises(InvalidInput, match=message):
         results.parse_measurement_csv(content)
+
+
+def test_a_cell_longer_than_the_csv_reader_takes_is_refused():
+    import csv
+
+    limit = csv.field_size_limit(1_000)  # process-wide; imports raise it, so set it for this test
+    try:
+        with pytest.raises(InvalidInput, match="cell is far too long"):
+            results.parse_measurement_csv(b"date,value,note\n2026-01-01,3," + b"x" * 2_000 + b"\n")
+    finally:
+        csv.field_size_limit(limit)
 
 
 def test_a_windows_csv_is_read():
