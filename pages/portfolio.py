@@ -3,6 +3,7 @@
 import streamlit as st
 
 from portfolio.models import AiActTier, Sector, Stage, utc_now
+from portfolio.reports.spreadsheet import csv_bytes
 from portfolio.scoring import Quadrant
 from portfolio.services import pipeline, results, use_cases
 from portfolio.ui.filters import filter_bar
@@ -174,7 +175,7 @@ selection = st.dataframe(
 st.caption(f"{len(table)} use cases. Select a row to open it.")
 st.download_button(
     "Download as CSV",
-    table.to_csv(index=False).encode("utf-8"),
+    csv_bytes(table),
     file_name="portfolio.csv",
     mime="text/csv",
     icon=":material/download:",

