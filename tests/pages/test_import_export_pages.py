@@ -5,11 +5,13 @@ import hashlib
 import io
 import re
 
+import pytest
 from sqlmodel import Session, select
 
 from portfolio import db
 from portfolio.models import AuditEvent, UseCase
 from portfolio.services import people
+from tests.services.test_imports import UK_FILE, US_FILE
 
 PAGE = "pages/import_export.py"
 INVENTORY = (
@@ -109,6 +111,8 @@ def test_unreadable_files_say_why_and_change_nothing(app_for, database_url):
     assert "not a text file" in at.error[0].value and not at.metric
     at = upload(app_for(database_url, PAGE), b"title,description\n", "header.csv")
     assert "no data rows" in at.error[0].value
+    at = upload(app_for(database_url, PAGE), b"title\n" + b"x" * (50 * 1024 * 1024), "huge.csv")
+    assert "huge.csv is 50 MB; files up to 20 MB can be imported" in at.error[0].value
     assert stored(database_url) == {}
 
 
@@ -164,3 +168,47 @@ def test_the_export_tab_offers_the_portfolio_and_the_register(app_for, database_
         "Download as web page (HTML)",
     ]
     assert "0 use cases are marked for publication" in texts(at)
+
+
+@pytest.mark.skipif(not US_FILE.exists(), reason="../shared/data (the real public registers) is not present")
+def test_the_us_federal_inventory_imports_completely_through_the_page(app_for, database_url):
+    data = US_FILE.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    at = upload(app_for(database_url, PAGE), data, US_FILE.name)
+    assert "cp1252 text" in texts(at) and "2,133 data rows" in texts(at)
+    assert (
+        "Not recognised: “In mission” (4 rows), “Research or  Administrative Action Complete” (5 rows)"
+        in texts(at)
+    )
+    at.selectbox(key=f"map_{digest}_Agency").set_value("business_unit").run()
+    at.selectbox(key=f"stage_{digest}_In mission").set_value("production").run()
+    # The file writes this word with two spaces; the choice is keyed by the word as the file gives it.
+    at.selectbox(key=f"stage_{digest}_Research or  Administrative Action Complete").set_value("retired").run()
+    shown = metrics(at)
+    created, refused = int(shown["To create"].replace(",", "")), int(shown["Refused"].replace(",", ""))
+    assert created + refused == 2133 and created > 2000
+    assert len(at.dataframe[0].value) >= refused  # every refused row is listed with its reason
+    at.button(key=f"import_{digest}").click().run()
+    assert not at.exception
+    assert f"{created:,} created, 0 updated, 0 unchanged, {refused:,} refused" in texts(at)
+    assert len(stored(database_url)) <= created  # titles repeat across agencies
+    engine = db.make_engine(database_url)
+    with Session(engine) as session:
+        assert len(session.exec(select(UseCase.id)).all()) == created
+    engine.dispose()
+
+
+@pytest.mark.skipif(not UK_FILE.exists(), reason="../shared/data (the real public registers) is not present")
+def test_the_uk_transparency_records_import_completely_through_the_page(app_for, database_url):
+    data = UK_FILE.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    at = upload(app_for(database_url, PAGE), data, UK_FILE.name)
+    assert metrics(at) == {
+        "Rows": "142",
+        "To create": "142",
+        "To update": "0",
+        "Unchanged": "0",
+        "Refused": "0",
+    }
+    at.button(key=f"import_{digest}").click().run()
+    assert "142 created, 0 updated, 0 unchanged, 0 refused" in texts(at)
