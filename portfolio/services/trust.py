@@ -7,7 +7,7 @@ import pandas as pd
 from sqlmodel import Session, col, func, select
 
 from portfolio import frames
-from portfolio.kpis import STATUS_INPUTS, status_of
+from portfolio.kpi_status_sql import status_sql
 from portfolio.lifecycle import ACTIVE
 from portfolio.models import Kpi, KpiKind, KpiStatus, Measurement, UseCase, utc_now
 from portfolio.sql_functions import month_of
@@ -53,7 +53,9 @@ def _cases(session: Session, filters: TrustFilter) -> list:
     return list(session.exec(_filtered(query, filters).order_by(UseCase.key)).all())
 
 
-def _trust_kpis(session: Session, filters: TrustFilter) -> list:
+def _trust_kpis(session: Session, filters: TrustFilter, today: date) -> list:
+    # The status is computed in the database (the rule of portfolio.kpis, translated in
+    # portfolio.kpi_status_sql): thousands of KPIs need no Python pass.
     query = select(
         Kpi.id,
         Kpi.use_case_id,
@@ -61,7 +63,7 @@ def _trust_kpis(session: Session, filters: TrustFilter) -> list:
         Kpi.name,
         Kpi.kind,
         Kpi.unit,
-        *(getattr(Kpi, name) for name in STATUS_INPUTS),
+        status_sql(today).label("status"),
     ).join(UseCase, UseCase.id == Kpi.use_case_id)
     return list(
         session.exec(
@@ -94,7 +96,7 @@ def trust_overview(
     today = today or utc_now().date()
     cases = _cases(session, filters)
     kpis: dict[int, list] = {}
-    for kpi in _trust_kpis(session, filters):
+    for kpi in _trust_kpis(session, filters, today):
         kpis.setdefault(kpi.use_case_id, []).append(kpi)
     rows = []
     for case in cases:
@@ -106,7 +108,7 @@ def trust_overview(
             gaps.append("Customers not told about the AI")
         if not case.human_path:
             gaps.append("No path to a person")
-        statuses = [status_of(k, today) for k in own]
+        statuses = [KpiStatus(k.status) for k in own]
         worst = min(statuses, key=STATUS_SEVERITY.index).value if statuses else None
         rows.append(
             {
@@ -143,8 +145,8 @@ def trust_kpis(
     the order in which the page shows their trends, a page at a time."""
     today = today or utc_now().date()
     rows = [
-        {"kpi_id": k.id, "key": k.key, "kpi": k.name, "status": status_of(k, today).value}
-        for k in _trust_kpis(session, filters)
+        {"kpi_id": k.id, "key": k.key, "kpi": k.name, "status": k.status}
+        for k in _trust_kpis(session, filters, today)
     ]
     frame = frames.frame(rows, TRUST_KPI_COLUMNS)
     severity = frame["status"].map(lambda s: STATUS_SEVERITY.index(KpiStatus(s)))
