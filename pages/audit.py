@@ -84,13 +84,17 @@ selection = st.dataframe(
     hide_index=True,
     column_order=["When", "Who", "What", "Use case", "Before", "After"],
     column_config={
-        "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm", width=130),
-        "Who": st.column_config.TextColumn("Who", width=120),
-        "What": st.column_config.TextColumn("What", width=120),
+        "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm", width=118),
+        "Who": st.column_config.TextColumn("Who", width=100),
+        "What": st.column_config.TextColumn("What", width=105),
         "Use case": st.column_config.TextColumn("Use case", width=75),
-        "Before": st.column_config.TextColumn("Before", width=290),
-        "After": st.column_config.TextColumn("After", width=290),
+        "Before": st.column_config.TextColumn("Before", width=195),
+        "After": st.column_config.TextColumn("After", width=195),
     },
+    # Sized to fit beside the sidebar at 1280 px (wider screens share out the rest); before and after wrap
+    # onto three lines rather than being cut.
+    row_height=74,
+    height=38 + 74 * 8,
     placeholder="—",
     on_select="rerun",
     selection_mode="single-row",

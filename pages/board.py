@@ -7,6 +7,7 @@ from portfolio.models import Role, Stage
 from portfolio.services import people, pipeline
 from portfolio.ui import context, decisions
 from portfolio.ui.filters import filter_bar
+from portfolio.ui.format import plural
 from portfolio.ui.queues import waiting_list
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
@@ -83,7 +84,7 @@ for column, stage in zip(columns, ACTIVE, strict=True):
                 st.markdown(f"**{card.key}** {card.title}")
                 st.caption(
                     f"{card.team} · {card.owner or 'no accountable owner'} · {card.days_in_stage} days"
-                    + (f" · {card.extensions} extension(s)" if card.extensions else "")
+                    + (f" · {plural(card.extensions, 'extension')}" if card.extensions else "")
                 )
                 for flag in card.flags:
                     st.markdown(f":{'gray' if flag == 'Paused' else 'red'}[:material/flag: {flag}]")

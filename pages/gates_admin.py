@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from portfolio.checklist import APPLIES, MANUAL, RULES
+from portfolio import labels
 from portfolio.models import Gate
 from portfolio.services import gates, pipeline, results
 from portfolio.ui import context
@@ -19,10 +19,6 @@ st.caption(
 )
 actor = context.current_actor()
 
-RULE_LABELS = {MANUAL: "Confirmed by the approver"} | {
-    key: f"Automatic: {label}" for key, (label, _check) in RULES.items()
-}
-APPLIES_LABELS = {key: label for key, (label, _check) in APPLIES.items()}
 
 for gate, tab in zip(Gate, st.tabs([f"{g.label} gate" for g in Gate]), strict=True):
     with tab, st.form(f"checklist_{gate.value}"):
@@ -33,21 +29,33 @@ for gate, tab in zip(Gate, st.tabs([f"{g.label} gate" for g in Gate]), strict=Tr
             hide_index=True,
             width="stretch",
             key=f"items_{gate.value}_{content_key(items)}",
+            column_order=["label", "rule", "applies_to", "active", "key"],
+            row_height=66,  # sized to fit at 1280 px; long items and checks wrap (Streamlit wraps above 64 px)
             column_config={
                 "key": st.column_config.TextColumn(
-                    "Key", required=True, help="Short id: lower case, digits and _"
+                    "Short id",
+                    width=125,
+                    required=True,
+                    help="How exports and the audit trail name the item: lower case, digits and _ "
+                    "(e.g. dpia). Give a new item one.",
                 ),
-                "label": st.column_config.TextColumn("Item", width="large", required=True),
+                "label": st.column_config.TextColumn("Item", width=225, required=True),
                 "rule": st.column_config.SelectboxColumn(
                     "Checked by",
-                    options=list(RULE_LABELS),
+                    options=list(labels.CHECKED_BY),
+                    format_func=labels.checked_by,
+                    width=180,
                     required=True,
-                    help="; ".join(f"{k} = {v}" for k, v in RULE_LABELS.items()),
+                    help="Automatically from what is recorded, or confirmed by the approver at the gate.",
                 ),
                 "applies_to": st.column_config.SelectboxColumn(
-                    "Applies to", options=list(APPLIES_LABELS), required=True
+                    "Applies to",
+                    options=list(labels.APPLIES_TO),
+                    format_func=labels.applies_to,
+                    width=160,
+                    required=True,
                 ),
-                "active": st.column_config.CheckboxColumn("Active"),
+                "active": st.column_config.CheckboxColumn("Active", width=65),
             },
         )
         if st.form_submit_button(f"Save the {gate.label} checklist", type="primary"):
@@ -57,7 +65,14 @@ for gate, tab in zip(Gate, st.tabs([f"{g.label} gate" for g in Gate]), strict=Tr
                 ),
                 success=f"{gate.label} checklist saved.",
             )
-st.caption("Automatic checks: " + " · ".join(f"**{k}**: {label}" for k, (label, _c) in RULES.items()))
+st.caption(
+    "Items checked automatically read what is recorded about the use case; the approver confirms the others "
+    "when deciding. Automatic checks available: "
+    + " · ".join(
+        words.removeprefix("Automatic: ") for rule, words in labels.CHECKED_BY.items() if rule != "manual"
+    )
+    + "."
+)
 
 st.subheader("Time limits per stage")
 limits = read(pipeline.stage_limits)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from portfolio.labels import quadrant_short
 from portfolio.models import AiActTier, Stage
 from portfolio.scoring import PRIORITY_FORMULA, Quadrant
 from portfolio.services import assessments, use_cases
@@ -27,8 +28,8 @@ points = read(
 )
 impact_threshold, risk_threshold = read(use_cases.quadrant_thresholds)
 
-chart_col, backlog_col = st.columns([3, 2], gap="large")
-with chart_col:
+# The chart and the backlog each take the full width, so quadrant labels and titles are not cut at 1280 px.
+with st.container():
     if points.empty:
         st.info("No scored use case matches these filters.", icon=":material/filter_alt_off:")
     else:
@@ -59,7 +60,7 @@ with chart_col:
         counts = points["quadrant"].value_counts()
         st.caption(" · ".join(f"{q.label}: {counts.get(q.value, 0)}" for q in Quadrant))
 
-with backlog_col:
+with st.container():
     st.subheader("Backlog: what to pilot next")
     st.caption(
         f"Scored use cases not yet in a pilot, ranked by **{PRIORITY_FORMULA}** (impact and risk on 0–100)."
@@ -71,17 +72,18 @@ with backlog_col:
         st.dataframe(
             queue.assign(
                 stage=queue["stage"].map(lambda v: Stage(v).label),
-                quadrant=queue["quadrant"].map(lambda v: Quadrant(v).label),
+                quadrant=queue["quadrant"].map(quadrant_short),
             ),
             hide_index=True,
+            row_height=66,  # long titles wrap (Streamlit wraps above 64 px)
             column_order=["priority", "key", "title", "impact", "risk", "quadrant", "stage"],
             column_config={
-                "key": st.column_config.TextColumn("Key", width="small"),
-                "title": st.column_config.TextColumn("Use case"),
-                "priority": st.column_config.NumberColumn("Priority", format="%.1f"),
-                "impact": st.column_config.NumberColumn("Impact", format="%.0f"),
-                "risk": st.column_config.NumberColumn("Risk", format="%.0f"),
-                "quadrant": "Quadrant",
-                "stage": "Stage",
+                "key": st.column_config.TextColumn("Key", width=72),
+                "title": st.column_config.TextColumn("Use case", width=330),
+                "priority": st.column_config.NumberColumn("Priority", format="%.1f", width=70),
+                "impact": st.column_config.NumberColumn("Impact", format="%.0f", width=65),
+                "risk": st.column_config.NumberColumn("Risk", format="%.0f", width=65),
+                "quadrant": st.column_config.TextColumn("Quadrant", width=120),
+                "stage": st.column_config.TextColumn("Stage", width=90),
             },
         )

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
+from portfolio.labels import quadrant_short
 from portfolio.models import AiActTier, Sector, Stage, utc_now
-from portfolio.reports.spreadsheet import csv_bytes
-from portfolio.scoring import Quadrant
+from portfolio.reports.portfolio_list import portfolio_csv
 from portfolio.services import pipeline, results, use_cases
 from portfolio.ui.filters import filter_bar
-from portfolio.ui.format import label, number
+from portfolio.ui.format import label, number, plural
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
@@ -82,7 +82,8 @@ metrics[3].metric(
 metrics[4].metric("Closed", summary.closed, help="Retired, rejected or stopped.")
 if summary.without_owner:
     st.warning(
-        f"{summary.without_owner} active use case(s) have no accountable owner: a governance gap to close. "
+        f"{plural(summary.without_owner, 'active use case')} without an accountable owner: a governance gap to "
+        "close. "
         "The Gaps column shows what each use case still lacks.",
         icon=":material/person_off:",
     )
@@ -113,8 +114,18 @@ shown = table.assign(
     stage=table["stage"].map(lambda v: Stage(v).label),
     sector=table["sector"].map(lambda v: label(Sector, v)),
     ai_act_tier=table["ai_act_tier"].map(lambda v: label(AiActTier, v, "Not classified")),
-    quadrant=table["quadrant"].map(lambda v: label(Quadrant, v, "Not scored")),
+    quadrant=table["quadrant"].map(lambda v: quadrant_short(v, "Not scored")),
     owner=table["owner"].fillna("None named"),
+)
+# Each view shows a handful of columns that fit beside the sidebar at 1280 px; key and title stay pinned.
+VIEWS = {
+    "Where it stands": ["stage", "days_in_stage", "owner", "quadrant"],
+    "Scores and risk": ["impact", "risk", "quadrant", "ai_act_tier", "reviewers"],
+    "Gaps to close": ["owner", "gaps"],
+    "Team and sector": ["team", "sector", "stage"],
+}
+view = st.segmented_control(
+    "Columns", list(VIEWS), default="Where it stands", key="portfolio_columns", required=True
 )
 selection = st.dataframe(
     shown,
@@ -122,33 +133,22 @@ selection = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     hide_index=True,
-    height=min(38 + 35 * len(shown), 640),
-    column_order=[
-        "key",
-        "title",
-        "stage",
-        "impact",
-        "risk",
-        "quadrant",
-        "owner",
-        "team",
-        "sector",
-        "ai_act_tier",
-        "days_in_stage",
-        "reviewers",
-        "gaps",
-    ],
+    row_height=66,  # above 64 px Streamlit wraps text: long titles take a second line rather than being cut
+    height=min(38 + 66 * len(shown), 700),
+    column_order=["key", "title", *VIEWS[view or "Where it stands"]],
     column_config={
-        "key": st.column_config.TextColumn("Key", width="small", pinned=True),
-        "title": st.column_config.TextColumn("Use case", width="medium"),
-        "stage": st.column_config.TextColumn("Stage"),
-        "days_in_stage": st.column_config.NumberColumn("Days in stage", format="%d"),
-        "owner": st.column_config.TextColumn("Accountable owner"),
-        "team": st.column_config.TextColumn("Team"),
-        "sector": st.column_config.TextColumn("Sector"),
+        "key": st.column_config.TextColumn("Key", width=72, pinned=True),
+        "title": st.column_config.TextColumn("Use case", width=240),
+        "stage": st.column_config.TextColumn("Stage", width=90),
+        "days_in_stage": st.column_config.NumberColumn(
+            "Days in stage", format="%d", width=95, help="Days since it entered its current stage."
+        ),
+        "owner": st.column_config.TextColumn("Accountable owner", width=140),
+        "team": st.column_config.TextColumn("Team", width=170),
+        "sector": st.column_config.TextColumn("Sector", width=110),
         "impact": st.column_config.ProgressColumn(
             "Impact",
-            width="small",
+            width=85,
             min_value=0,
             max_value=100,
             format="%.0f",
@@ -156,26 +156,27 @@ selection = st.dataframe(
         ),
         "risk": st.column_config.ProgressColumn(
             "Risk",
-            width="small",
+            width=85,
             min_value=0,
             max_value=100,
             format="%.0f",
             color="red",
             help="Mean composite risk of the reviewers' latest scores (0–100).",
         ),
-        "quadrant": st.column_config.TextColumn("Quadrant"),
-        "ai_act_tier": st.column_config.TextColumn("EU AI Act tier"),
-        "reviewers": st.column_config.NumberColumn("Reviewers", format="%d"),
+        "quadrant": st.column_config.TextColumn("Quadrant", width=120),
+        "ai_act_tier": st.column_config.TextColumn("EU AI Act tier", width=125),
+        "reviewers": st.column_config.NumberColumn("Reviewers", format="%d", width=80),
         "gaps": st.column_config.TextColumn(
             "Gaps",
+            width="large",
             help="What the use case still lacks: an owner, a tier, scores, KPIs, a description or a team.",
         ),
     },
 )
-st.caption(f"{len(table)} use cases. Select a row to open it.")
+st.caption(f"{plural(len(table), 'use case')}. Select a row to open it.")
 st.download_button(
     "Download as CSV",
-    csv_bytes(table),
+    portfolio_csv(table),
     file_name="portfolio.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -254,10 +254,15 @@ kpi_rows = st.data_editor(
     width="stretch",
     column_config={
         "name": st.column_config.TextColumn("KPI", required=True, max_chars=200),
-        "kind": st.column_config.SelectboxColumn("Kind", options=[k.value for k in KpiKind], required=True),
+        "kind": st.column_config.SelectboxColumn(
+            "Kind", options=[k.value for k in KpiKind], format_func=lambda v: KpiKind(v).label, required=True
+        ),
         "unit": st.column_config.SelectboxColumn("Unit", options=list(UNITS), required=True),
         "direction": st.column_config.SelectboxColumn(
-            "Better when", options=[d.value for d in Direction], required=True
+            "Better when",
+            options=[d.value for d in Direction],
+            format_func=lambda v: Direction(v).label,
+            required=True,
         ),
         "baseline": st.column_config.NumberColumn("Baseline"),
         "target": st.column_config.NumberColumn("Target"),

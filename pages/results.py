@@ -8,7 +8,7 @@ from portfolio.models import KpiStatus
 from portfolio.services import results, use_cases
 from portfolio.ui import context
 from portfolio.ui.editing import editor_rows
-from portfolio.ui.format import STATUS_COLOURS, day, number
+from portfolio.ui.format import STATUS_COLOURS, day, number, plural
 from portfolio.ui.picker import choose_use_case
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
@@ -83,15 +83,25 @@ def show_preview() -> None:
     good, refused = pending["good"], pending["refused"]
     if refused:
         st.error(
-            f"{len(refused)} row(s) refused; fix them and check again, or store only the good rows:\n\n"
+            f"{plural(len(refused), 'row')} refused; fix them and check again, or store only the good rows:\n\n"
             + "\n".join(f"- Row {n}: {why}" for n, why in refused.items()),
             icon=":material/rule:",
         )
     if good:
-        st.success(f"{len(good)} row(s) ready to store.", icon=":material/fact_check:")
-        st.dataframe(pd.DataFrame(good), hide_index=True)
-        if st.button(f"Store {len(good)} good row(s)", type="primary", key="store_bulk"):
-            store(good, f"{len(good)} result(s) are")
+        st.success(f"{plural(len(good), 'row')} ready to store.", icon=":material/fact_check:")
+        st.dataframe(
+            pd.DataFrame(good, columns=["measured_on", "value", "note", "source"]),
+            hide_index=True,
+            placeholder="—",
+            column_config={
+                "measured_on": st.column_config.DateColumn("Date", format="D MMM YYYY"),
+                "value": st.column_config.NumberColumn("Value"),
+                "note": st.column_config.TextColumn("Note", width="large"),
+                "source": st.column_config.TextColumn("Source"),
+            },
+        )
+        if st.button(f"Store {plural(len(good), 'good row')}", type="primary", key="store_bulk"):
+            store(good, "1 result is" if len(good) == 1 else f"{len(good):,} results are")
     elif not refused:
         st.info("There were no rows to check.")
 

@@ -6,7 +6,7 @@ from portfolio.models import Dimension
 from portfolio.scoring import DISAGREEMENT_SPREAD
 from portfolio.services import assessments, queues, use_cases
 from portfolio.ui import context
-from portfolio.ui.format import number
+from portfolio.ui.format import number, plural
 from portfolio.ui.picker import choose_use_case
 from portfolio.ui.queues import to_score_list
 from portfolio.ui.reads import read
@@ -52,7 +52,7 @@ with st.expander("What the team proposes", expanded=False):
     )
 if case["reviewer_count"]:
     st.caption(
-        f"So far {case['reviewer_count']} reviewer(s): impact {number(case['impact_score'])}, "
+        f"So far {plural(case['reviewer_count'], 'reviewer')}: impact {number(case['impact_score'])}, "
         f"risk {number(case['risk_score'])}, spread {number(case['score_spread'])}"
         + (
             " (reviewers disagree)"

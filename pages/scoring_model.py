@@ -43,18 +43,30 @@ with st.form(f"model_{model.version_number}"):
         hide_index=True,
         width="stretch",
         key=f"criteria_{model.version_number}",
+        column_order=["name", "dimension", "weight", "anchor_low", "anchor_high", "description", "key"],
+        row_height=66,  # anchors wrap (Streamlit wraps above 64 px); the first five columns fit at 1280 px
         column_config={
             "key": st.column_config.TextColumn(
-                "Key", help="Short id: lower case, digits and _", required=True
+                "Short id",
+                width=120,
+                help="How exports and the audit trail name the criterion: lower case, digits and _. "
+                "Give a new criterion one.",
+                required=True,
             ),
-            "name": st.column_config.TextColumn("Criterion", required=True),
+            "name": st.column_config.TextColumn("Criterion", width=150, required=True),
             "dimension": st.column_config.SelectboxColumn(
-                "Dimension", options=[d.value for d in Dimension], required=True
+                "Dimension",
+                options=[d.value for d in Dimension],
+                format_func=lambda v: Dimension(v).label,
+                width=85,
+                required=True,
             ),
-            "weight": st.column_config.NumberColumn("Weight", min_value=0.1, max_value=100, step=0.5),
-            "anchor_low": st.column_config.TextColumn("What a 1 means", width="large", required=True),
-            "anchor_high": st.column_config.TextColumn("What a 5 means", width="large", required=True),
-            "description": st.column_config.TextColumn("Description"),
+            "weight": st.column_config.NumberColumn(
+                "Weight", min_value=0.1, max_value=100, step=0.5, width=65
+            ),
+            "anchor_low": st.column_config.TextColumn("What a 1 means", width=210, required=True),
+            "anchor_high": st.column_config.TextColumn("What a 5 means", width=210, required=True),
+            "description": st.column_config.TextColumn("Description", width=200),
         },
     )
     cols = st.columns(2)
@@ -104,7 +116,9 @@ if saved:
 shares = criteria.assign(share=criteria["weight"] / criteria.groupby("dimension")["weight"].transform("sum"))
 st.subheader("Weight of each criterion in the active version")
 st.dataframe(
-    shares[["dimension", "name", "weight", "share"]],
+    shares[["dimension", "name", "weight", "share"]].assign(
+        dimension=lambda frame: frame["dimension"].map(lambda v: Dimension(v).label)
+    ),
     hide_index=True,
     column_config={
         "share": st.column_config.ProgressColumn(

@@ -6,7 +6,7 @@ from portfolio.models import KpiStatus, Stage
 from portfolio.services import trust
 from portfolio.ui import charts
 from portfolio.ui.filters import filter_bar
-from portfolio.ui.format import label
+from portfolio.ui.format import label, plural
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
@@ -36,7 +36,7 @@ if overview.empty:
 gaps = overview[overview["gaps"].map(len) > 0]
 if not gaps.empty:
     st.warning(
-        f"{len(gaps)} customer-facing use case(s) miss a trust safeguard (a trust KPI, telling customers about the "
+        f"{plural(len(gaps), 'customer-facing use case')} without a trust safeguard (a trust KPI, telling customers about the "
         "AI, or a path to a person). They are listed first.",
         icon=":material/shield:",
     )
@@ -45,32 +45,20 @@ st.dataframe(
     overview.assign(
         stage=overview["stage"].map(lambda v: Stage(v).label),
         worst_status=overview["worst_status"].map(lambda v: label(KpiStatus, v, "No trust KPI")),
-        gaps=overview["gaps"].map(lambda g: ", ".join(g) or "None"),
+        gaps=overview["gaps"].map(lambda g: ", ".join(g) or "Nothing missing"),
     ),
     hide_index=True,
-    column_order=[
-        "key",
-        "title",
-        "stage",
-        "team",
-        "worst_status",
-        "trust_kpis",
-        "ai_disclosure",
-        "human_path",
-        "gaps",
-        "statuses",
-    ],
+    # Text is the point here: rows are tall enough for the gaps and the KPI statuses to wrap, and the
+    # columns fit beside the sidebar at 1280 px (team and the yes/no safeguards are in the gaps and filters).
+    row_height=66,
+    column_order=["key", "title", "stage", "worst_status", "gaps", "statuses"],
     column_config={
-        "key": st.column_config.TextColumn("Key", width="small"),
-        "title": "Use case",
-        "stage": "Stage",
-        "team": "Team",
-        "worst_status": "Weakest trust KPI",
-        "trust_kpis": "Trust KPIs",
-        "ai_disclosure": "Customers told",
-        "human_path": "Path to a person",
-        "gaps": "Gaps",
-        "statuses": st.column_config.TextColumn("Trust KPIs and their status", width="large"),
+        "key": st.column_config.TextColumn("Key", width=72, pinned=True),
+        "title": st.column_config.TextColumn("Use case", width=190),
+        "stage": st.column_config.TextColumn("Stage", width=85),
+        "worst_status": st.column_config.TextColumn("Weakest trust KPI", width=125),
+        "gaps": st.column_config.TextColumn("Safeguards missing", width=160),
+        "statuses": st.column_config.TextColumn("Trust KPIs and their status", width=300),
     },
 )
 

@@ -12,6 +12,7 @@ from portfolio.models import (
     Gate,
     GateOutcome,
     LessonCategory,
+    PilotDecision,
     Role,
     Sector,
     Stage,
@@ -37,6 +38,7 @@ from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
 from portfolio.views import audit as audit_view
 from portfolio.views import use_case_picker
+from portfolio.views.gate_words import gate_checklist_table
 
 require_shell()
 
@@ -286,10 +288,12 @@ with tabs[3]:
             st.write(decision["rationale"])
             if decision["checklist"]:
                 st.dataframe(
-                    pd.DataFrame(decision["checklist"]).rename(
-                        columns={"item": "Checklist item", "met": "Met"}
-                    ),
+                    gate_checklist_table(decision["checklist"]),
                     hide_index=True,
+                    column_config={
+                        "Checklist item": st.column_config.TextColumn(width="large"),
+                        "Met": st.column_config.CheckboxColumn(width=60),
+                    },
                 )
             for override in decision["overrides"]:
                 st.warning(
@@ -315,8 +319,9 @@ with tabs[3]:
         if not reviews.empty:
             st.markdown("##### Pilot reviews")
             st.dataframe(
-                reviews,
+                reviews.assign(decision=reviews["decision"].map(lambda v: label(PilotDecision, v))),
                 hide_index=True,
+                placeholder="—",
                 column_config={
                     "decided_on": st.column_config.DateColumn("Decided", format="D MMM YYYY"),
                     "decision": "Decision",
@@ -374,12 +379,14 @@ with tabs[5]:
         hide_index=True,
         column_order=["When", "Who", "What", "Before", "After"],
         column_config={
-            "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm", width=130),
-            "Who": st.column_config.TextColumn("Who", width=120),
-            "What": st.column_config.TextColumn("What", width=120),
-            "Before": st.column_config.TextColumn("Before", width=290),
-            "After": st.column_config.TextColumn("After", width=290),
+            "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm", width=118),
+            "Who": st.column_config.TextColumn("Who", width=100),
+            "What": st.column_config.TextColumn("What", width=105),
+            "Before": st.column_config.TextColumn("Before", width=195),
+            "After": st.column_config.TextColumn("After", width=195),
         },
+        # Sized to fit at 1280 px; before and after wrap onto three lines rather than being cut.
+        row_height=74,
         placeholder="—",
     )
     st.caption(

@@ -43,6 +43,21 @@ def label(enum_type: Any, value: Any, missing: str = EMPTY) -> str:
         return humanise(str(value))
 
 
+QUADRANT_SHORT = {
+    "quick_win": "Quick win",
+    "strategic_bet": "Strategic bet",
+    "experiment": "Experiment",
+    "avoid": "Avoid or rethink",
+}
+
+
+def quadrant_short(value: Any, missing: str = EMPTY) -> str:
+    """A matrix quadrant in two words, for a narrow column or a chart label ("Strategic bet")."""
+    if _missing(value):
+        return missing
+    return QUADRANT_SHORT.get(str(value)) or humanise(str(value))
+
+
 def yes_no(value: bool | None) -> str:
     return "Yes" if value else "No"
 

@@ -9,7 +9,7 @@ import pandas as pd
 from pydantic import Field, model_validator
 from sqlmodel import Session, col, select
 
-from portfolio import checklist, frames, lifecycle
+from portfolio import checklist, frames, labels, lifecycle
 from portfolio.errors import InvalidInput, NotFound, RuleViolation
 from portfolio.kpis import status_of
 from portfolio.models import (
@@ -454,7 +454,7 @@ def extend_or_pause_pilot(session: Session, actor: Actor, key: str, **fields: An
             raise InvalidInput(
                 {
                     "new_end_on": "An extension needs a new end date after the current one "
-                    f"({charter.planned_end_on.isoformat()})."
+                    f"({labels.day(charter.planned_end_on)})."
                 }
             )
         if data.new_decision_on < data.new_end_on:

@@ -8,7 +8,7 @@ import pandas as pd
 from pydantic import Field, model_validator
 from sqlmodel import Session, col, select
 
-from portfolio import frames
+from portfolio import frames, labels
 from portfolio.errors import InvalidInput, NotFound, RuleViolation
 from portfolio.kpis import unit_problem
 from portfolio.models import Direction, Kpi, KpiKind, Measurement, Role, UseCase, utc_now
@@ -115,10 +115,10 @@ def check_measurements(
         if problem := unit_problem(kpi.unit, item.value):
             refused[number] = f"Value: {problem}."
         elif item.measured_on > today:
-            refused[number] = f"Date {item.measured_on.isoformat()} is in the future."
+            refused[number] = f"The date {labels.day(item.measured_on)} is in the future."
         elif item.measured_on in existing_dates or item.measured_on in seen:
             refused[number] = (
-                f"{kpi.name} already has a value for {item.measured_on.isoformat()}; correct that one instead."
+                f"{kpi.name} already has a value for {labels.day(item.measured_on)}; correct that one instead."
             )
         else:
             good.append(item)
@@ -141,6 +141,8 @@ def log_measurements(
     existing = set(session.exec(select(Measurement.measured_on).where(Measurement.kpi_id == kpi.id)).all())
     good, refused = check_measurements(kpi, list(rows), existing)
     if refused:
+        if len(rows) == 1:  # one value from a one-value form: no row to point at
+            raise InvalidInput({"row 1": refused[1]})
         raise InvalidInput({f"row {n}": f"Row {n}: {why}" for n, why in refused.items()})
     measurements = [Measurement(kpi_id=kpi.id, logged_by_id=actor.id, **item.model_dump()) for item in good]
     session.add_all(measurements)
@@ -272,7 +274,7 @@ def correct_measurement(
         session,
         current_version=measurement.version,
         expected_version=expected_version,
-        what=f"The {kpi.name} result of {measurement.measured_on.isoformat()}",
+        what=f"The {kpi.name} result of {labels.day(measurement.measured_on)}",
         entity="use_case",
         entity_id=key,
         actions=("measurement.corrected",),

@@ -141,7 +141,7 @@ def impact_risk_matrix(
     corners = pd.DataFrame(
         [
             {"risk": 2, "impact": 98, "text": "Quick wins", "align": "left"},
-            {"risk": 98, "impact": 98, "text": "Strategic bets: pilot with safeguards", "align": "right"},
+            {"risk": 98, "impact": 98, "text": "Strategic bets", "align": "right"},
             {"risk": 2, "impact": 2, "text": "Experiments", "align": "left"},
             {"risk": 98, "impact": 2, "text": "Avoid or rethink", "align": "right"},
         ]

