@@ -72,7 +72,7 @@ def test_propose_then_two_reviewers_score_then_the_matrix_shows_it(page, server)
     # UC-0037 is in her list of use cases waiting for her scores.
     page.get_by_role("link", name=re.compile(r"UC-0037 · Smart shelf labels")).wait_for()
     choose(page, "Use case", "UC-0037 · Smart shelf labels that explain price changes")
-    assert page.get_by_text("So far 1 reviewer(s)").count() == 1
+    assert page.get_by_text("So far 1 reviewer:").count() == 1
     page.get_by_role("button", name="Save my scores").click()
     settle(page)
     page.get_by_text(re.compile(r"Scores saved for UC-0037\.")).wait_for()

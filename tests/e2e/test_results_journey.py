@@ -41,12 +41,12 @@ def test_a_csv_with_broken_rows_stores_only_the_good_rows_after_confirmation(pag
     settle(page)
     page.get_by_role("button", name="Check the file").click()
     settle(page)
-    assert page.get_by_text("2 row(s) refused").count() == 1
+    assert page.get_by_text("2 rows refused").count() == 1
     assert page.get_by_text("Row 2: Value must be a number").count() == 1
     assert (
         page.get_by_text("Row 3: Value: a value in score 1-10 must be between 1 and 10 (got 12)").count() == 1
     )
-    page.get_by_role("button", name="Store 1 good row(s)").click()
-    page.get_by_text("1 result(s) are stored for Guest satisfaction (score 1-10).").wait_for()
+    page.get_by_role("button", name="Store 1 good row").click()
+    page.get_by_text("1 result is stored for Guest satisfaction (score 1-10).").wait_for()
     settle(page)
-    assert page.get_by_text("2 row(s) refused").count() == 0
+    assert page.get_by_text("2 rows refused").count() == 0

@@ -24,8 +24,9 @@ def test_selecting_a_row_opens_that_use_case(page, server):
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
     box = grid.bounding_box()
-    # The grid draws on a canvas: click the selection cell of the second data row (rows are ~35 px high).
-    page.mouse.click(box["x"] + 16, box["y"] + 35 + 35 + 17)
+    # The grid draws on a canvas: click the selection cell of the second data row (the header is ~35 px high,
+    # rows 66 px so that titles wrap).
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 66 + 33)
     page.wait_for_url(re.compile(r"/use_case\?uc=UC-0002"), timeout=30_000)
     settle(page)
     assert page.locator("h1").first.inner_text().strip() == "AI travel influencer for hotel campaigns"

@@ -66,7 +66,7 @@ def test_a_csv_with_broken_rows_is_previewed_and_only_good_rows_are_stored(engin
     assert [g["value"] for g in good] == [8.1]
     assert "must be a number" in refused[2]
     assert "in the future" in refused[3]
-    assert "already has a value for 2026-10-01" in refused[4]
+    assert "already has a value for 1 Oct 2026" in refused[4]
     assert "between 1 and 10" in refused[5]
     before = counts(engine)
     assert counts(engine) == before  # a preview writes nothing
