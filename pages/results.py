@@ -9,7 +9,7 @@ from portfolio.services import results, use_cases
 from portfolio.ui import context
 from portfolio.ui.editing import editor_rows
 from portfolio.ui.format import STATUS_COLOURS, day, number, plural
-from portfolio.ui.picker import choose_use_case
+from portfolio.ui.picker import find_use_case
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 
@@ -22,9 +22,10 @@ st.caption(
 )
 actor = context.current_actor()
 
-keys = read(use_cases.use_case_keys)
-titles = dict(keys)
-chosen = choose_use_case(titles, key="results_uc")
+chosen = find_use_case("results_uc")
+if chosen is None:
+    st.info("The portfolio is empty. Propose a use case to get started.", icon=":material/inbox:")
+    st.stop()
 kpis = read(results.kpi_choices, chosen)
 if not kpis:
     st.info(

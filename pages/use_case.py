@@ -30,47 +30,24 @@ from portfolio.ui.format import (
     yes_no,
 )
 from portfolio.ui.lessons_panel import lesson_body, outcome_badge
-from portfolio.ui.picker import choose_use_case
+from portfolio.ui.picker import find_use_case
 from portfolio.ui.publication import publication_control
 from portfolio.ui.queues import hold_notice
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
 from portfolio.views import audit as audit_view
-from portfolio.views import use_case_picker
 from portfolio.views.gate_words import gate_checklist_table
 
 require_shell()
 
 # The URL names the use case (?uc=UC-0042), so links and the browser's back button work. A large portfolio
 # is searched, not listed: the menu holds the first matches of what is typed, and the open use case.
-requested = st.query_params.get("uc")
-find_col, pick_col = st.columns([2, 5], vertical_alignment="center")
-search = find_col.text_input(
-    "Find a use case",
-    key="uc_search",
-    placeholder="Find by key or title",
-    icon=":material/search:",
-    label_visibility="collapsed",
-)
-picker = read(use_case_picker.pick_use_case, search, requested)
-if picker.chosen is None:
+chosen = find_use_case("uc")
+if chosen is None:
     st.title("Use case")
     st.info("The portfolio is empty. Propose a use case to get started.", icon=":material/inbox:")
     st.stop()
-
-titles = dict(picker.options)
-chosen = choose_use_case(
-    titles, key="uc", default=picker.chosen, where=pick_col, label_visibility="collapsed"
-)
-if search.strip() and picker.matches == 0:
-    st.caption(f"No use case has “{plain(search.strip())}” in its key or title.")
-elif picker.matches > use_case_picker.PICKER_LIMIT:
-    st.caption(
-        f"The first {use_case_picker.PICKER_LIMIT} of {picker.matches:,} use cases by key"
-        + (f" matching “{plain(search.strip())}”" if search.strip() else "")
-        + ": type part of a key or title to narrow the list."
-    )
 detail = read(use_cases.use_case_detail, chosen)
 uc = detail.use_case
 model_thresholds = read(use_cases.quadrant_thresholds)

@@ -42,3 +42,36 @@ def choose_use_case(
     st.query_params[PARAM] = chosen
     st.session_state[written] = chosen
     return chosen
+
+
+def find_use_case(key: str, *, default: str | None = None) -> str | None:
+    """A search box (key or title) beside a selector of the first matches, for pages that open one use case
+    of a portfolio that may hold thousands: the menu never lists them all. The use case the address names
+    stays among the choices whatever is typed. Returns the key chosen, or None when the portfolio is empty."""
+    from portfolio.ui.reads import read
+    from portfolio.ui.text import plain
+    from portfolio.views.use_case_picker import PICKER_LIMIT, pick_use_case
+
+    find_col, pick_col = st.columns([2, 5], vertical_alignment="center")
+    search = find_col.text_input(
+        "Find a use case",
+        key=f"{key}_search",
+        placeholder="Find by key or title",
+        icon=":material/search:",
+        label_visibility="collapsed",
+    ).strip()
+    picker = read(pick_use_case, search, st.query_params.get(PARAM) or default)
+    if picker.chosen is None:
+        return None
+    chosen = choose_use_case(
+        dict(picker.options), key=key, default=picker.chosen, where=pick_col, label_visibility="collapsed"
+    )
+    if search and picker.matches == 0:
+        st.caption(f"No use case has “{plain(search)}” in its key or title.")
+    elif picker.matches > PICKER_LIMIT:
+        st.caption(
+            f"The first {PICKER_LIMIT} of {picker.matches:,} use cases by key"
+            + (f" matching “{plain(search)}”" if search else "")
+            + ": type part of a key or title to narrow the list."
+        )
+    return chosen
