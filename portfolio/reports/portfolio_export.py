@@ -104,33 +104,35 @@ def portfolio_frame(session: Session) -> pd.DataFrame:
     """One row per use case, ordered by key: the field columns, the computed columns, then `extra: NAME`
     for every other attribute any use case has (in order of first appearance). Read in one query."""
     owner, sponsor, monitor = aliased(Person), aliased(Person), aliased(Person)
+    table = UseCase.__table__
+    # Plain columns, not ORM objects: a large portfolio exports several times faster.
     statement = (
         select(
-            UseCase,
-            owner.name,
-            owner.email,
-            sponsor.name,
-            sponsor.email,
-            monitor.name,
-            monitor.email,
+            *table.columns,
+            owner.name.label("owner_name"),
+            owner.email.label("owner_email"),
+            sponsor.name.label("sponsor_name"),
+            sponsor.email.label("sponsor_email"),
+            monitor.name.label("monitoring_owner_name"),
+            monitor.email.label("monitoring_owner_email"),
         )
-        .outerjoin(owner, owner.id == UseCase.owner_id)
-        .outerjoin(sponsor, sponsor.id == UseCase.sponsor_id)
-        .outerjoin(monitor, monitor.id == UseCase.monitoring_owner_id)
-        .order_by(UseCase.key)
+        .outerjoin(owner, owner.id == table.c.owner_id)
+        .outerjoin(sponsor, sponsor.id == table.c.sponsor_id)
+        .outerjoin(monitor, monitor.id == table.c.monitoring_owner_id)
+        .order_by(table.c.key)
     )
     records: list[dict[str, Any]] = []
     extra_names: dict[str, None] = {}
-    for use_case, *people in session.exec(statement).all():
-        people_cells = {
-            name: person_cell(people[2 * i], people[2 * i + 1]) for i, name in enumerate(PEOPLE_FIELDS)
-        }
+    for row in session.execute(statement).mappings():
         record: dict[str, Any] = {}
         for name, column in FIELD_COLUMNS:
-            record[name] = people_cells[name] if name in people_cells else getattr(use_case, column)
+            if name in PEOPLE_FIELDS:
+                record[name] = person_cell(row[f"{name}_name"], row[f"{name}_email"])
+            else:
+                record[name] = row[column]
         for name, column in COMPUTED_COLUMNS:
-            record[name] = getattr(use_case, column)
-        for attribute, value in (use_case.extra or {}).items():
+            record[name] = row[column]
+        for attribute, value in (row["extra"] or {}).items():
             extra_names.setdefault(attribute)
             record[EXTRA_PREFIX + attribute] = _extra_text(value)
         records.append(record)
