@@ -79,7 +79,7 @@ def _oversight(decides_about_people: bool, human_path: bool, monitored: bool) ->
 
 def _impact_assessment(tier: str | None, reason: str, dpia_recorded: bool, personal_data: str) -> str:
     parts = [
-        f"EU AI Act: {AiActTier(tier).label}" + (f" ({reason})" if reason else "") + "."
+        f"EU AI Act: {AiActTier(tier).label}" + (f" ({reason.rstrip('.')})" if reason else "") + "."
         if tier
         else "EU AI Act risk tier not classified yet."
     ]
