@@ -174,9 +174,11 @@ selection = st.dataframe(
     },
 )
 st.caption(f"{plural(len(table), 'use case')}. Select a row to open it.")
+# A large table's file is made when someone clicks (on its own thread), not on every rerun of the page.
+CSV_MADE_ON_CLICK_FROM = 2_000
 st.download_button(
     "Download as CSV",
-    portfolio_csv(table),
+    portfolio_csv(table) if len(table) < CSV_MADE_ON_CLICK_FROM else lambda: portfolio_csv(table),
     file_name="portfolio.csv",
     mime="text/csv",
     icon=":material/download:",
