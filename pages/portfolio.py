@@ -7,7 +7,7 @@ from portfolio.models import AiActTier, Sector, Stage, utc_now
 from portfolio.reports.portfolio_list import portfolio_csv
 from portfolio.services import pipeline, results, use_cases
 from portfolio.ui.filters import filter_bar
-from portfolio.ui.format import label, number, plural
+from portfolio.ui.format import label, measured, number, plural
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
@@ -88,19 +88,24 @@ if summary.without_owner:
         icon=":material/person_off:",
     )
 
-value = read(results.value_table)
-value = value[value["key"].isin(table["key"]) & value["active"]]  # what is running now
+value = results.summarise_value(read(results.value_table), table["key"])  # the active use cases listed
+measured_words = (
+    f" Value measured for {value.measured} of the {plural(value.active, 'active use case')} listed; the "
+    "others are not measured and are left out rather than counted as €0."
+)
 money = st.columns(3)
 money[0].metric(
     "Value delivered per year",
-    number(12 * value["value_per_month"].sum(), "EUR"),
-    help="Active use cases: business KPIs kept in EUR or hours per month (latest values), times twelve.",
+    measured(value.value_per_year),
+    help="Active use cases: business KPIs kept in EUR or hours per month (latest values), times twelve."
+    + measured_words,
 )
-money[1].metric("Running cost per year", number(12 * value["running_cost_per_month"].fillna(0).sum(), "EUR"))
+money[1].metric("Running cost per year", number(value.running_cost_per_year, "EUR"))
 money[2].metric(
     "Net value, first year",
-    number(value["net_first_year"].sum(), "EUR"),
-    help="Per use case: 12 × (value − running cost) − one-off cost; added up.",
+    measured(value.net_first_year),
+    help="Per use case whose value is measured: 12 × (value − running cost) − one-off cost; added up."
+    + measured_words,
 )
 
 if table.empty:

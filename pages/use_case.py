@@ -26,6 +26,7 @@ from portfolio.ui.format import (
     TIER_COLOURS,
     day,
     label,
+    measured,
     number,
     yes_no,
 )
@@ -209,15 +210,16 @@ with tabs[2]:
     money = st.columns(4)
     money[0].metric(
         "Value per month",
-        number(value["value_per_month"], "EUR"),
-        help="From business KPIs kept in EUR or hours per month (latest values); hours at the hourly rate.",
+        measured(value["value_per_month"]),
+        help="From active business KPIs kept in EUR or hours per month (latest values); hours at the hourly "
+        "rate. Not measured until such a KPI has a recorded value.",
     )
     money[1].metric("Running cost per month", number(value["running_cost_per_month"], "EUR"))
     money[2].metric("One-off cost", number(value["one_off_cost"], "EUR"))
     money[3].metric(
         "Net value, first year",
-        number(value["net_first_year"], "EUR"),
-        help="12 × (value − running cost) − one-off cost.",
+        measured(value["net_first_year"]),
+        help="12 × (value − running cost) − one-off cost; not measured while the value is not.",
     )
     actor = context.current_actor()
     if Role.contributor in actor.roles:

@@ -111,21 +111,25 @@ DEFAULT_HOURLY_RATE = 45.0  # EUR per hour of staff time saved, when the organis
 
 def monthly_value(
     latest_by_unit: list[tuple[str, float | None]], hourly_rate: float = DEFAULT_HOURLY_RATE
-) -> float:
-    """Value delivered per month from business KPIs kept in money or hours per month (latest values)."""
-    total = 0.0
+) -> float | None:
+    """Value delivered per month from business KPIs kept in money or hours per month (latest values); None
+    when no such KPI has a recorded value: the value is then not measured, which is not the same as zero."""
+    total, measured = 0.0, False
     for unit, value in latest_by_unit:
         if value is None:
             continue
         if unit == MONEY_PER_MONTH:
-            total += value
+            total, measured = total + value, True
         elif unit == HOURS_PER_MONTH:
-            total += value * hourly_rate
-    return round(total, 2)
+            total, measured = total + value * hourly_rate, True
+    return round(total, 2) if measured else None
 
 
 def net_value_first_year(
-    value_per_month: float, running_cost_per_month: float | None, one_off_cost: float | None
-) -> float:
-    """Twelve months of value less twelve months of running cost and the one-off cost."""
+    value_per_month: float | None, running_cost_per_month: float | None, one_off_cost: float | None
+) -> float | None:
+    """Twelve months of value less twelve months of running cost and the one-off cost; None (not measured)
+    when the value is not measured."""
+    if value_per_month is None:
+        return None
     return round(12 * (value_per_month - (running_cost_per_month or 0.0)) - (one_off_cost or 0.0), 2)

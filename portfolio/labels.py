@@ -137,6 +137,15 @@ def number(value: float | None, unit: str = "") -> str:
     return f"{text} {short}".strip()
 
 
+NOT_MEASURED = "Not measured"
+
+
+def measured(value: float | None, unit: str = "EUR") -> str:
+    """A value that may not be measured (a use case's value and net value without a money or hours KPI holding
+    a value): "Not measured", never "—" or €0."""
+    return NOT_MEASURED if _missing(value) else number(value, unit)
+
+
 def money(value: float | None, missing: str = EMPTY) -> str:
     """Euros, whole: "€32,376"; `missing` (e.g. "not measured") for nothing."""
     return missing if _missing(value) else number(value, "EUR")

@@ -74,7 +74,8 @@ def _headline(figure: dict[str, Any], note: str) -> Headline:
     value, then, unit = figure["value"], figure["previous"], figure["unit"]
     change = None if value is None or then is None else value - then
     if unit == "EUR":
-        return Headline(figure["label"], money(value), _money_change(change), note)
+        shown = "Not measured" if value is None else money(value)
+        return Headline(figure["label"], shown, _money_change(change), note)
     if unit == "%":
         shown = "—" if value is None else f"{value:.0f}%"
         return Headline(figure["label"], shown, _count_change(change, " points"), note)
@@ -96,8 +97,8 @@ def board_report(
     else:
         since = "with nothing earlier to compare with"
     notes = {
-        "value_per_year": "active use cases, from business KPIs",
-        "net_value_first_year": "12 × (value − running cost) − one-off cost",
+        "value_per_year": "active use cases whose value is measured, from business KPIs",
+        "net_value_first_year": "12 × (value − running cost) − one-off cost, where the value is measured",
         "pilot_decisions_on_time": "pilot decisions due this quarter taken by their decision date",
     }
     headlines = [_headline(figure, notes.get(key, "")) for key, figure in figures.items()]

@@ -334,6 +334,7 @@ from portfolio.services.value import (  # noqa: E402, F401
     VALUE_COLUMNS,
     hourly_rate,
     set_hourly_rate,
+    summarise_value,
     value_of,
     value_table,
 )

@@ -97,7 +97,7 @@ def figures_as_of(session: Session, day: date) -> dict[str, float | None]:
     by_stage = q.counts_by_stage_as_of(session, scope, cutoff)
     if not by_stage:
         return {key: None for key in HEADLINE_LABELS}
-    value, net, _ = _value_figures(q.value_as_of(session, scope, cutoff, day), hourly_rate(session))
+    value, net, *_ = _value_figures(q.value_as_of(session, scope, cutoff, day), hourly_rate(session))
     on_time, _ = _decisions_on_time(session, scope, quarter.starts_at, cutoff, day + timedelta(days=1))
 
     def count(stages: tuple[str, ...]) -> int:

@@ -2,6 +2,8 @@
 month (latest values), their costs, and first-year net value. Reads the kept latest values on the KPI rows,
 never the measurement history."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -61,8 +63,9 @@ VALUE_COLUMNS = [
 
 
 def value_table(session: Session, keys: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Value per month (from money and hours KPIs' latest values), costs and first-year net value per use case
-    (all, or those with the given keys). Reads the kept latest values on the KPI rows, never the history."""
+    """Value per month (from active money and hours KPIs' latest values), costs and first-year net value per use
+    case (all, or those with the given keys); value and net value are None (not measured) for a use case with
+    no such KPI holding a value. Reads the kept latest values on the KPI rows, never the history."""
     rate = hourly_rate(session)
     chosen = col(UseCase.key).in_(keys) if keys is not None else true()
     cases = session.exec(
@@ -114,3 +117,32 @@ def value_of(session: Session, key: str) -> dict[str, Any]:
     if table.empty:
         raise NotFound(f"There is no use case {key}.")
     return table.iloc[0].to_dict()
+
+
+@dataclass(frozen=True)
+class ValueSummary:
+    """Totals over active use cases. Value and net value add up the use cases whose value is measured; they are
+    None when none is (not measured, which is not €0)."""
+
+    value_per_year: float | None
+    running_cost_per_year: float
+    net_first_year: float | None
+    measured: int
+    active: int
+
+
+def summarise_value(table: pd.DataFrame, keys: Iterable[str]) -> ValueSummary:
+    """The totals of a `value_table` over the active use cases among `keys` (those a page lists)."""
+    chosen = set(keys)
+    rows = [r for r in table.to_dict("records") if r["active"] and r["key"] in chosen]
+    measured = [r for r in rows if r["value_per_month"] is not None]
+    running = 12 * sum(r["running_cost_per_month"] or 0.0 for r in rows)
+    if not measured:
+        return ValueSummary(None, round(running, 2), None, 0, len(rows))
+    return ValueSummary(
+        round(12 * sum(r["value_per_month"] for r in measured), 2),
+        round(running, 2),
+        round(sum(r["net_first_year"] for r in measured), 2),
+        len(measured),
+        len(rows),
+    )

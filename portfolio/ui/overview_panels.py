@@ -20,7 +20,16 @@ from portfolio.scoring import Quadrant
 from portfolio.ui import overview_charts
 from portfolio.ui.charts import STATUS_ORDER
 from portfolio.ui.filters import as_query_params
-from portfolio.ui.format import STAGE_COLOURS, STATUS_COLOURS, STATUS_ICONS, day, label, number, plural
+from portfolio.ui.format import (
+    NOT_MEASURED,
+    STAGE_COLOURS,
+    STATUS_COLOURS,
+    STATUS_ICONS,
+    day,
+    label,
+    number,
+    plural,
+)
 from portfolio.ui.text import plain
 from portfolio.views.overview import UNCLASSIFIED, Drill, Figure, Overview, OverviewFilter
 
@@ -90,7 +99,7 @@ def money(value: float | None) -> str:
 
 def figure_value(figure: Figure) -> str:
     if figure.value is None:
-        return "—"
+        return NOT_MEASURED if figure.unit == "EUR" else "—"
     if figure.unit == "EUR":
         return money(figure.value)
     if figure.unit == "%":

@@ -21,12 +21,13 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
 from portfolio.kpi_status_sql import SEVERITY
 from portfolio.kpis import monthly_value, net_value_first_year
+from portfolio.labels import plural
 from portfolio.lifecycle import ACTIVE
 from portfolio.models import (
     EXIT_STAGES,
@@ -422,10 +423,20 @@ HEADLINE_LABELS = {
 }
 
 
+class ValueFigures(NamedTuple):
+    per_year: float | None  # None: no use case's value is measured
+    net_first_year: float | None
+    behind: list[str]  # keys with value or cost recorded
+    measured: int  # how many use cases' value is measured
+    of: int  # out of how many
+
+
 def _value_figures(
     rows: list[tuple[str, float | None, float | None, str | None, float | None]], rate: float
-) -> tuple[float, float, list[str]]:
-    """(value per year, net value first year, keys with value or cost) from value rows."""
+) -> ValueFigures:
+    """Value per year and first-year net value from value rows, over the use cases whose value is measured (a
+    business KPI in money or hours per month with a recorded value): one without is not measured, which is
+    not the same as worth nothing, so it counts in neither total."""
     units: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
     costs: dict[str, tuple[float | None, float | None]] = {}
     for key, running, one_off, unit, latest in rows:
@@ -433,9 +444,25 @@ def _value_figures(
         if unit is not None:
             units[key].append((unit, latest))
     per_month = {key: monthly_value(units.get(key, []), rate) for key in costs}
-    net = sum(net_value_first_year(per_month[key], *costs[key]) for key in costs)
+    measured = {key: value for key, value in per_month.items() if value is not None}
     behind = [key for key in costs if per_month[key] or costs[key][0] or costs[key][1]]
-    return round(12 * sum(per_month.values()), 2), round(net, 2), behind
+    if not measured:
+        return ValueFigures(None, None, behind, 0, len(costs))
+    net = sum(net_value_first_year(value, *costs[key]) or 0.0 for key, value in measured.items())
+    return ValueFigures(
+        round(12 * sum(measured.values()), 2), round(net, 2), behind, len(measured), len(costs)
+    )
+
+
+def _measured_words(measured: int, of: int) -> str:
+    if not of:
+        return ""
+    if not measured:
+        return "No active use case measures its value yet, so it is not measured (rather than €0)."
+    return (
+        f"Value measured for {measured} of the {plural(of, 'active use case')}; the others are not measured, "
+        "and are left out rather than counted as €0."
+    )
 
 
 def _decisions_on_time(
@@ -469,8 +496,8 @@ def _headline(
     then = q.counts_by_stage_as_of(session, scope, quarter.starts_at)
     stopped_now = q.stopped_between(session, scope, quarter.starts_at, tomorrow)
     stopped_then = q.stopped_between(session, scope, previous.starts_at, previous.ends_at)
-    value_now, net_now, valued = _value_figures(q.value_now(session, scope), rate)
-    value_then, net_then, _ = _value_figures(
+    value_now, net_now, valued, measured, of = _value_figures(q.value_now(session, scope), rate)
+    value_then, net_then, *_ = _value_figures(
         q.value_as_of(session, scope, quarter.starts_at, previous.last_day), rate
     )
     on_time_now, due_now = _decisions_on_time(session, scope, quarter.starts_at, tomorrow, today)
@@ -505,9 +532,10 @@ def _headline(
         "pilots": "Use cases in the pilot stage now.",
         "scaled_or_live": "Use cases scaling up or in production.",
         "stopped_this_quarter": f"Use cases stopped since {quarter.first_day:%-d %B %Y}, each with its lesson.",
-        "value_per_year": "Active use cases: business KPIs kept in euros or hours per month (latest values, "
-        "hours at the hourly rate), times twelve.",
-        "net_value_first_year": "Per active use case: 12 × (value − running cost) − one-off cost; added up.",
+        "value_per_year": "Active use cases whose value is measured: business KPIs kept in euros or hours per "
+        "month (latest values, hours at the hourly rate), times twelve. " + _measured_words(measured, of),
+        "net_value_first_year": "Per active use case whose value is measured: 12 × (value − running cost) − "
+        "one-off cost; added up. " + _measured_words(measured, of),
         "pilot_decisions_on_time": "Of the pilots due for a decision this quarter (left the pilot stage, or "
         "still waiting past their decision date), the share decided by their decision date.",
     }

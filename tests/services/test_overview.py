@@ -107,22 +107,28 @@ def test_previous_quarter_from_the_stage_history(demo_engine, page):
 
 VALUE_PER_CASE = """
     SELECT u.key, coalesce(u.running_cost_per_month, 0) AS running, coalesce(u.one_off_cost, 0) AS one_off,
-           coalesce((SELECT sum(CASE k.unit WHEN 'EUR per month' THEN k.latest_value
-                                             WHEN 'hours per month' THEN k.latest_value * 45 END)
-                     FROM kpi k WHERE k.use_case_id = u.id AND k.kind = 'business'), 0) AS per_month
+           (SELECT sum(CASE k.unit WHEN 'EUR per month' THEN k.latest_value
+                                   WHEN 'hours per month' THEN k.latest_value * 45 END)
+            FROM kpi k WHERE k.use_case_id = u.id AND k.kind = 'business' AND k.retired_on IS NULL) AS per_month
     FROM use_case u WHERE u.stage IN """
 
 
 def test_value_and_net_value_match_the_kept_kpi_values(demo_engine, page):
     cases = rows(demo_engine, VALUE_PER_CASE + ACTIVE)
-    per_year = 12 * sum(per_month for _, _, _, per_month in cases)
-    net = sum(12 * (per_month - running) - one_off for _, running, one_off, per_month in cases)
+    # A use case with no value KPI holding a value is not measured: it counts in neither total (not as €0).
+    measured = [case for case in cases if case[3] is not None]
+    assert 0 < len(measured) < len(cases)
+    per_year = 12 * sum(per_month for _, _, _, per_month in measured)
+    net = sum(12 * (per_month - running) - one_off for _, running, one_off, per_month in measured)
     assert page.figure("value_per_year").value == pytest.approx(per_year, abs=0.05)
     assert page.figure("net_value_first_year").value == pytest.approx(net, abs=0.05)
     assert per_year > 0
     assert set(page.keys_behind("value")) == {
         key for key, running, one_off, per_month in cases if running or one_off or per_month
     }
+    assert f"Value measured for {len(measured)} of the {len(cases)} active use cases;" in (
+        page.figure("value_per_year").explanation
+    )
 
 
 def test_value_last_quarter_reads_the_measurements_then(demo_engine, page):
@@ -130,19 +136,20 @@ def test_value_last_quarter_reads_the_measurements_then(demo_engine, page):
     cases = rows(
         demo_engine,
         f"""SELECT u.key, coalesce(u.running_cost_per_month, 0), coalesce(u.one_off_cost, 0),
-               coalesce((SELECT sum(CASE k.unit WHEN 'EUR per month' THEN m.value
-                                                 WHEN 'hours per month' THEN m.value * 45 END)
-                         FROM kpi k JOIN measurement m ON m.kpi_id = k.id
-                         WHERE k.use_case_id = u.id AND k.kind = 'business'
-                           AND m.measured_on = (SELECT max(m2.measured_on) FROM measurement m2
-                                                WHERE m2.kpi_id = k.id AND m2.measured_on <= :last_day)), 0)
+               (SELECT sum(CASE k.unit WHEN 'EUR per month' THEN m.value
+                                        WHEN 'hours per month' THEN m.value * 45 END)
+                FROM kpi k JOIN measurement m ON m.kpi_id = k.id
+                WHERE k.use_case_id = u.id AND k.kind = 'business'
+                  AND m.measured_on = (SELECT max(m2.measured_on) FROM measurement m2
+                                       WHERE m2.kpi_id = k.id AND m2.measured_on <= :last_day))
            FROM use_case u WHERE {STAGE_BEFORE} IN {ACTIVE}""",
         last_day=last_day,
         moment=at(QUARTER.first_day),
     )
-    assert page.figure("value_per_year").previous == pytest.approx(12 * sum(c[3] for c in cases), abs=0.05)
+    measured = [c for c in cases if c[3] is not None]  # not measured then: in neither total
+    assert page.figure("value_per_year").previous == pytest.approx(12 * sum(c[3] for c in measured), abs=0.05)
     assert page.figure("net_value_first_year").previous == pytest.approx(
-        sum(12 * (v - r) - o for _, r, o, v in cases), abs=0.05
+        sum(12 * (v - r) - o for _, r, o, v in measured), abs=0.05
     )
 
 

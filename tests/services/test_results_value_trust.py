@@ -204,3 +204,26 @@ def test_only_contributors_log_and_correct(engine, admin):
         vic = people.actor_for(session, "vic@example.org")
     with pytest.raises(NotAllowed, match="contributor role"), db.unit_of_work(engine) as session:
         results.log_measurements(session, vic, kpi_id, [{"measured_on": TODAY, "value": 8}])
+
+
+def test_value_is_not_measured_without_a_money_kpi_holding_a_value(engine, admin):
+    unmeasured = propose(
+        engine, admin, title="Menu assistant", one_off_cost=12_000, running_cost_per_month=500
+    )
+    kpi(engine, admin, unmeasured, name="Sales", kind="business", unit="EUR per month", baseline=0, target=10)
+    measured = propose(engine, admin, title="Rota planner", running_cost_per_month=100)
+    money = kpi(
+        engine, admin, measured, name="Saved", kind="business", unit="EUR per month", baseline=0, target=9
+    )
+    with db.unit_of_work(engine) as session:
+        results.log_measurements(session, admin, money, [{"measured_on": TODAY, "value": 1000}])
+    with Session(engine) as session:
+        table = results.value_table(session)
+        nothing = results.value_of(session, unmeasured)
+    assert (nothing["value_per_month"], nothing["net_first_year"]) == (None, None)
+    assert nothing["running_cost_per_month"] == 500 and nothing["one_off_cost"] == 12_000
+    summary = results.summarise_value(table, [unmeasured, measured])
+    assert (summary.value_per_year, summary.net_first_year) == (12_000, 12 * (1000 - 100))
+    assert (summary.measured, summary.active, summary.running_cost_per_year) == (1, 2, 12 * 600)
+    alone = results.summarise_value(table, [unmeasured])
+    assert (alone.value_per_year, alone.net_first_year, alone.measured) == (None, None, 0)

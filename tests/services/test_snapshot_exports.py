@@ -334,3 +334,21 @@ def test_an_unwritable_place_is_refused_and_nothing_is_left(demo_copy_url, demo,
         assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o700)
+
+
+def test_a_value_not_measured_is_an_empty_cell_and_says_so_in_the_board_report(exported):
+    files, snapshot = exported
+    cases = snapshot.content["use_cases"]
+    unmeasured = {c["key"] for c in cases if c["value_per_month"] is None}
+    assert unmeasured and all(c["net_first_year"] is None for c in cases if c["key"] in unmeasured)
+    assert any(c["value_per_month"] is not None for c in cases)
+    sheet = openpyxl.load_workbook(io.BytesIO(files["xlsx"].data))["Use cases"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    for row in rows:
+        if row["Key"] in unmeasured:
+            assert row["Value per month (EUR)"] is None and row["Net value, first year (EUR)"] is None
+        else:
+            assert isinstance(row["Value per month (EUR)"], int | float)
+    html = files["html"].data.decode()
+    assert "active use cases whose value is measured" in html
