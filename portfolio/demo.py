@@ -1,4 +1,6 @@
-"""The demo portfolio, written through the services so that it obeys every rule a user's data obeys."""
+"""The demo portfolio, written through the services so that it obeys every rule a user's data obeys. Each step
+of its story is written with the audit events dated on the day it happened (`events_dated`), so the audit
+trail tells the same story as the stage history."""
 
 import random
 from collections.abc import Callable
@@ -13,7 +15,7 @@ from portfolio.errors import RuleViolation
 from portfolio.kpis import NON_NEGATIVE_UNITS, UNIT_RANGES
 from portfolio.models import Dimension, Gate, GateOutcome, Stage, UseCase, utc_now
 from portfolio.services import assessments, gates, lessons, people, results, use_cases
-from portfolio.services.audit import SYSTEM, Actor
+from portfolio.services.audit import SYSTEM, Actor, events_dated
 
 REVIEWERS = ("amira.haddad", "jonas.weber", "claire.dubois")
 APPROVERS = {Gate.pilot: "sofia.marin", Gate.scale_up: "pieter.devries", Gate.production: "sofia.marin"}
@@ -58,11 +60,28 @@ class DemoBuilder:
     def add_case(self, case: dict[str, Any]) -> None:
         history = dict(case["history"])
         owner = self.actor(case["owner"])
+        proposed_at = _at(history["proposed"], self.now)
+        with events_dated(proposed_at):
+            use_case = self.propose(case, owner, proposed_at)
+        key = use_case.key
+        if "impact" in case:
+            self.score(case, key, history)
+        # Dated lessons are written in the stage the use case was in on that day.
+        dated = sorted(LESSONS.get(case["title"], []), key=lambda lesson: -lesson["days_ago"])
+        for stage, days_ago in case["history"][1:]:
+            while dated and dated[0]["days_ago"] > days_ago:
+                self.write_lesson(owner, key, dated.pop(0))
+            with events_dated(_at(days_ago, self.now)):
+                self.enter(case, key, Stage(stage), days_ago, history)
+        for lesson in [*dated, *case.get("lessons", [])]:
+            self.write_lesson(owner, key, lesson)
+
+    def propose(self, case: dict[str, Any], owner: Actor, at: datetime) -> UseCase:
         # Owners propose; the demo's people need the contributor role to do so.
-        use_case = use_cases.propose_use_case(
+        return use_cases.propose_use_case(
             self.session,
             owner,
-            at=_at(history["proposed"], self.now),
+            at=at,
             title=case["title"],
             problem=case["problem"],
             audience=case.get("audience", "customers"),
@@ -88,22 +107,15 @@ class DemoBuilder:
             one_off_cost=COSTS.get(case["title"], (None, None))[0],
             running_cost_per_month=COSTS.get(case["title"], (None, None))[1],
         )
-        key = use_case.key
-        if "impact" in case:
-            self.score(case, key, history)
-        # Dated lessons are written in the stage the use case was in on that day.
-        dated = sorted(LESSONS.get(case["title"], []), key=lambda lesson: -lesson["days_ago"])
-        for stage, days_ago in case["history"][1:]:
-            while dated and dated[0]["days_ago"] > days_ago:
-                self.write_lesson(owner, key, dated.pop(0))
-            self.enter(case, key, Stage(stage), days_ago, history)
-        for lesson in [*dated, *case.get("lessons", [])]:
-            self.write_lesson(owner, key, lesson)
 
     def write_lesson(self, owner: Actor, key: str, lesson: dict[str, Any]) -> None:
         written = {name: value for name, value in lesson.items() if name != "days_ago"}
-        at = _at(lesson["days_ago"], self.now) if "days_ago" in lesson else None
-        lessons.record_lesson(self.session, owner, key, at=at, **written)
+        if "days_ago" not in lesson:
+            lessons.record_lesson(self.session, owner, key, **written)  # written now, recorded now
+            return
+        at = _at(lesson["days_ago"], self.now)
+        with events_dated(at):
+            lessons.record_lesson(self.session, owner, key, at=at, **written)
 
     def score(self, case: dict[str, Any], key: str, history: dict[str, int]) -> None:
         model = assessments.active_model(self.session)
@@ -124,15 +136,17 @@ class DemoBuilder:
                 if v in (1, 5)
             }
             when = history.get("assessed", proposed) + 3 + number * 2
-            assessments.record_assessment(
-                self.session,
-                self.actor(reviewer),
-                key,
-                values,
-                comments=comments,
-                comment="Scored against the anchors with the owner's business case.",
-                at=_at(min(when, proposed - 1) if when >= proposed else when, self.now),
-            )
+            at = _at(min(when, proposed - 1) if when >= proposed else when, self.now)
+            with events_dated(at):
+                assessments.record_assessment(
+                    self.session,
+                    self.actor(reviewer),
+                    key,
+                    values,
+                    comments=comments,
+                    comment="Scored against the anchors with the owner's business case.",
+                    at=at,
+                )
 
     def enter(
         self, case: dict[str, Any], key: str, stage: Stage, days_ago: int, history: dict[str, int]
@@ -241,9 +255,11 @@ class DemoBuilder:
             if target_on < last_day and not spec.get("stop_after"):
                 # A use case still running past its target date has, in this organisation, mostly made it.
                 spec = spec | {"progress": max(spec["progress"], 1.03)}
-            results.log_measurements(
-                self.session, owner, kpi_id, self.series(spec, pilot_start.date(), last_day)
-            )
+            rows = self.series(spec, pilot_start.date(), last_day)
+            # Logged week by week in the story; the one batch is dated on its latest result.
+            logged = datetime.combine(rows[-1]["measured_on"], time(9), tzinfo=UTC) if rows else pilot_start
+            with events_dated(max(logged, pilot_start)):
+                results.log_measurements(self.session, owner, kpi_id, rows)
 
     def charter(self, case: dict[str, Any], start: datetime) -> dict[str, Any]:
         return {
@@ -258,6 +274,10 @@ class DemoBuilder:
     def extend(self, case: dict[str, Any], key: str, pilot_start: datetime) -> None:
         days_ago = case["extend"]["days_ago"]
         decided_on = (self.now - timedelta(days=days_ago)).date()
+        with events_dated(datetime.combine(decided_on, time(12), tzinfo=UTC)):
+            self.extend_on(case, key, decided_on, days_ago)
+
+    def extend_on(self, case: dict[str, Any], key: str, decided_on: date, days_ago: int) -> None:
         gates.extend_or_pause_pilot(
             self.session,
             self.actor(APPROVERS[Gate.pilot]),
@@ -280,7 +300,8 @@ class DemoBuilder:
             quarter = quarter.previous()
         for _ in range(quarters):
             taken_at = datetime.combine(quarter.last_day + timedelta(days=1), time(9), tzinfo=UTC)
-            snapshots.take_snapshot(self.session, self.actor("sofia.marin"), quarter.label, at=taken_at)
+            with events_dated(taken_at):
+                snapshots.take_snapshot(self.session, self.actor("sofia.marin"), quarter.label, at=taken_at)
             quarter = quarter.next()
 
     def series(self, spec: dict[str, Any], start: date, end: date) -> list[dict[str, Any]]:
@@ -307,10 +328,14 @@ def load_demo(session: Session, *, now: datetime | None = None, progress: Progre
         raise RuleViolation(
             f"The database already holds {existing} use cases; the demo is only loaded into an empty portfolio."
         )
-    assessments.ensure_default_scoring_model(session)
-    gates.ensure_default_checklists(session)
-    builder = DemoBuilder(session, now or datetime.combine(utc_now().date(), time(9), tzinfo=UTC))
-    builder.add_people()
+    now = now or datetime.combine(utc_now().date(), time(9), tzinfo=UTC)
+    # The organisation, its people and its rules were in place the day before the first proposal.
+    first_proposal = max(dict(case["history"])["proposed"] for case in CASES)
+    with events_dated(_at(first_proposal + 1, now)):
+        assessments.ensure_default_scoring_model(session)
+        gates.ensure_default_checklists(session)
+        builder = DemoBuilder(session, now)
+        builder.add_people()
     for number, case in enumerate(CASES, start=1):
         builder.add_case(case)
         if progress:

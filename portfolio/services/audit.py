@@ -1,6 +1,8 @@
 """The append-only audit trail."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -9,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, SQLModel, select
 
 from portfolio.errors import InvalidInput, StaleEditError
-from portfolio.models import AuditEvent, Person, Stage
+from portfolio.models import AuditEvent, Person, Stage, utc_now
 
 SKIPPED = {"created_at", "updated_at"}
 
@@ -25,6 +27,23 @@ class Actor:
 
 
 SYSTEM = Actor(id=None, name="System")
+
+
+# When the events being written happened: None (the default) is now. Set only by `events_dated`, which loading a
+# story that happened in the past (the demo) uses; a person's own changes are always recorded at the time made.
+_story_time: ContextVar[datetime | None] = ContextVar("audit_story_time", default=None)
+
+
+@contextmanager
+def events_dated(at: datetime) -> Iterator[None]:
+    """Record the audit events written inside this block at `at` (never later than now) instead of now, so a
+    history loaded after the fact (the demo's) reads in its own dates. The audit trail is append-only, so an
+    event's time can only be right when it is written."""
+    token = _story_time.set(at)
+    try:
+        yield
+    finally:
+        _story_time.reset(token)
 
 
 def json_safe(value: Any) -> Any:
@@ -66,7 +85,9 @@ def record_event(
         before = None if before is None else context | before
         after = context | (after or {})
     person = session.get(Person, actor.id) if actor.id is not None else None
+    now, story = utc_now(), _story_time.get()
     event = AuditEvent(
+        at=now if story is None else min(story, now),
         actor_id=actor.id,
         actor_name=person.name if person is not None else actor.name,
         action=action,
