@@ -110,17 +110,21 @@ def xlsx_bytes(
 
     def cell_format(sheet_name: str, column: str, kind: str) -> Any:
         """The format for a cell of `kind` (day, time or plain) in a column: the column's own properties, with
-        the date pattern for dates."""
+        the date pattern for dates. Found once per column and kind: a large snapshot writes hundreds of
+        thousands of cells."""
+        found = (sheet_name, column, kind)
+        if found in formats:
+            return formats[found]
         extra = dict((column_formats or {}).get(sheet_name, {}).get(column, {}))
         if not extra:
-            return {"day": day_format, "time": time_format}.get(kind)
-        if (sheet_name, column, kind) not in formats:
-            if kind == "day":
-                extra["num_format"] = "d mmm yyyy"
-            elif kind == "time":
-                extra["num_format"] = "d mmm yyyy hh:mm"
-            formats[(sheet_name, column, kind)] = workbook.add_format(extra)
-        return formats[(sheet_name, column, kind)]
+            formats[found] = {"day": day_format, "time": time_format}.get(kind)
+            return formats[found]
+        if kind == "day":
+            extra["num_format"] = "d mmm yyyy"
+        elif kind == "time":
+            extra["num_format"] = "d mmm yyyy hh:mm"
+        formats[found] = workbook.add_format(extra)
+        return formats[found]
 
     for sheet_name, frame in sheets.items():
         sheet = workbook.add_worksheet(sheet_name[:31])
@@ -134,10 +138,15 @@ def xlsx_bytes(
                 if value is None:
                     sheet.write_blank(row_index, col, None)
                     continue
-                name = columns[col]
-                if isinstance(value, datetime):
+                if type(value) is str:  # the commonest cell first
+                    sheet.write_string(row_index, col, value, cell_format(sheet_name, columns[col], "plain"))
+                    width = min(len(value), 60)
+                elif isinstance(value, datetime):
                     sheet.write_datetime(
-                        row_index, col, value.replace(tzinfo=None), cell_format(sheet_name, name, "time")
+                        row_index,
+                        col,
+                        value.replace(tzinfo=None),
+                        cell_format(sheet_name, columns[col], "time"),
                     )
                     width = 18
                 elif isinstance(value, date):
@@ -145,20 +154,21 @@ def xlsx_bytes(
                         row_index,
                         col,
                         datetime(value.year, value.month, value.day),
-                        cell_format(sheet_name, name, "day"),
+                        cell_format(sheet_name, columns[col], "day"),
                     )
                     width = 12
                 elif isinstance(value, bool):
-                    sheet.write_boolean(row_index, col, value, cell_format(sheet_name, name, "plain"))
+                    sheet.write_boolean(row_index, col, value, cell_format(sheet_name, columns[col], "plain"))
                     width = 6
                 elif isinstance(value, int | float) and math.isfinite(value):
-                    sheet.write_number(row_index, col, value, cell_format(sheet_name, name, "plain"))
+                    sheet.write_number(row_index, col, value, cell_format(sheet_name, columns[col], "plain"))
                     width = len(f"{value:,.2f}")
                 else:
                     text = str(value)
-                    sheet.write_string(row_index, col, text, cell_format(sheet_name, name, "plain"))
+                    sheet.write_string(row_index, col, text, cell_format(sheet_name, columns[col], "plain"))
                     width = min(len(text), 60)
-                column_widths[col] = max(column_widths[col], min(width + 2, 60))
+                if width + 2 > column_widths[col]:
+                    column_widths[col] = min(width + 2, 60)
         custom = (widths or {}).get(sheet_name, {})
         final_widths = [custom.get(name, column_widths[col]) for col, name in enumerate(columns)]
         for col, width in enumerate(final_widths):

@@ -79,39 +79,46 @@ def end_of(day: date) -> datetime:
 
 
 def _cases_now(session: Session) -> list[CaseState]:
+    # Plain columns, not ORM objects: ten thousand entities (with every long text) cost far more than the query.
     owner = aliased(Person)
     rows = session.exec(
-        select(UseCase, owner.name, PilotCharter)
+        select(
+            UseCase.id,
+            UseCase.key,
+            UseCase.title,
+            UseCase.stage,
+            UseCase.stage_entered_at,
+            owner.name,
+            UseCase.team,
+            UseCase.sector,
+            UseCase.ai_act_tier,
+            UseCase.customer_facing,
+            UseCase.decisions_about_people,
+            UseCase.ai_disclosure,
+            UseCase.human_path,
+            UseCase.impact_score,
+            UseCase.risk_score,
+            UseCase.score_spread,
+            UseCase.reviewer_count,
+            UseCase.one_off_cost,
+            UseCase.running_cost_per_month,
+            PilotCharter.id,
+            PilotCharter.decision_on,
+            PilotCharter.extensions,
+            PilotCharter.paused,
+        )
         .join(owner, owner.id == UseCase.owner_id)
         .join(PilotCharter, PilotCharter.use_case_id == UseCase.id, isouter=True)
         .order_by(UseCase.key)
     ).all()
     return [
         CaseState(
-            id=uc.id,
-            key=uc.key,
-            title=uc.title,
-            stage=uc.stage,
-            stage_entered_at=uc.stage_entered_at,
-            owner=owner_name,
-            team=uc.team,
-            sector=uc.sector,
-            ai_act_tier=uc.ai_act_tier,
-            customer_facing=uc.customer_facing,
-            decisions_about_people=uc.decisions_about_people,
-            ai_disclosure=uc.ai_disclosure,
-            human_path=uc.human_path,
-            impact=uc.impact_score,
-            risk=uc.risk_score,
-            spread=uc.score_spread,
-            reviewers=uc.reviewer_count,
-            one_off_cost=uc.one_off_cost,
-            running_cost_per_month=uc.running_cost_per_month,
-            decision_on=charter.decision_on if charter else None,
-            extensions=charter.extensions if charter else 0,
-            paused=bool(charter and charter.paused),
+            *row[:19],
+            decision_on=decision_on if charter_id is not None else None,
+            extensions=extensions if charter_id is not None else 0,
+            paused=bool(charter_id is not None and paused),
         )
-        for uc, owner_name, charter in rows
+        for *row, charter_id, decision_on, extensions, paused in rows
     ]
 
 
@@ -144,10 +151,34 @@ def _kpi_state(kpi: Kpi, latest_value: float | None, latest_on: date | None) -> 
     )
 
 
+def _kpis_now(session: Session) -> list[KpiState]:
+    """The KPIs active now of the use cases `_cases_now` reads (those with an owner), by use case and KPI:
+    plain columns and a join, not entities and a list of ten thousand ids."""
+    owner = aliased(Person)
+    rows = session.exec(
+        select(
+            Kpi.use_case_id,
+            Kpi.name,
+            Kpi.kind,
+            Kpi.unit,
+            Kpi.direction,
+            Kpi.baseline,
+            Kpi.baseline_on,
+            Kpi.target,
+            Kpi.target_on,
+            Kpi.latest_value,
+            Kpi.latest_on,
+        )
+        .join(UseCase, UseCase.id == Kpi.use_case_id)
+        .join(owner, owner.id == UseCase.owner_id)
+        .where(col(Kpi.retired_on).is_(None))
+        .order_by(Kpi.use_case_id, Kpi.id)
+    ).all()
+    return [KpiState(*row) for row in rows]
+
+
 def current_state(session: Session, today: date) -> PortfolioState:
-    cases = _cases_now(session)
-    kpis = [_kpi_state(k, k.latest_value, k.latest_on) for k in _kpis(session, [c.id for c in cases])]
-    return PortfolioState(as_of=today, cases=cases, kpis=kpis)
+    return PortfolioState(as_of=today, cases=_cases_now(session), kpis=_kpis_now(session))
 
 
 def _charter_as_of(case: CaseState, reviews: list[PilotReview], day: date) -> tuple[date | None, int, bool]:
