@@ -101,3 +101,42 @@ def test_overview_kpi_health_matches_plain_sql(scaled) -> None:
         :50
     ]
     assert view.keys_behind("trust:trust_off_track") == sorted(trust_off_track)
+
+
+def _as_moment(value):
+    from datetime import UTC, datetime
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def test_overview_time_in_stage_matches_plain_sql(scaled) -> None:
+    """The median stay per stage, counted in days in the database, equals the stays worked out here from the
+    raw stage history (UTC days, current stays up to today, stays ended in the last year)."""
+    from statistics import median
+
+    from portfolio.views.overview import STINT_WINDOW_DAYS
+
+    with Session(scaled) as session:
+        view = overview(session, OverviewFilter(), TODAY)
+    with scaled.connect() as connection:
+        moves = connection.execute(
+            text(
+                "SELECT use_case_id, to_stage, changed_at FROM stage_change ORDER BY use_case_id, changed_at, id"
+            )
+        ).all()
+    since = TODAY - timedelta(days=STINT_WINDOW_DAYS)
+    stays: dict[str, list[int]] = {}
+    for index, (use_case_id, stage, entered) in enumerate(moves):
+        following = moves[index + 1] if index + 1 < len(moves) else None
+        left = _as_moment(following[2]) if following and following[0] == use_case_id else None
+        if left is not None and left.date() < since:
+            continue
+        until = left.date() if left else TODAY
+        stays.setdefault(stage, []).append((until - _as_moment(entered).date()).days)
+    flow = {f.stage: f for f in view.flow}
+    assert sum(f.stays for f in view.flow) > 50
+    for stage, f in flow.items():
+        assert f.stays == len(stays.get(stage, [])), stage
+        assert f.median_days == (float(median(stays[stage])) if stays.get(stage) else None), stage
