@@ -42,7 +42,7 @@ def build(size: int, backend: str, postgres_url: str | None, rebuild: bool) -> t
     """A database holding `size` generated use cases; returns its URL and the seconds generation took (None
     when an earlier build was reused)."""
     from portfolio.config import load_settings
-    from portfolio.scale import generate_scale_portfolio
+    from portfolio.demo.scale import generate_scale_portfolio
     from portfolio.startup import prepare_database
 
     if backend == "sqlite":

@@ -186,7 +186,7 @@ def demo(
 
 
 def _generate(engine: Any, settings: Settings, count: int, measurements: int | None) -> None:
-    from portfolio.scale import generate_scale_portfolio
+    from portfolio.demo.scale import generate_scale_portfolio
 
     with typer.progressbar(length=100, label=f"Generating {count:,} use cases") as bar:
         done = 0

@@ -113,7 +113,7 @@ def test_a_contributor_names_the_monitoring_owner(app_for, database_url, admin, 
 def test_a_large_board_shows_a_page_of_cards_per_stage_and_more_on_request(
     app_for, engine, admin, database_url
 ):
-    from portfolio.scale import generate_scale_portfolio
+    from portfolio.demo.scale import generate_scale_portfolio
 
     generate_scale_portfolio(engine, 120, measurements=500)
     at = app_for(database_url, "pages/board.py")

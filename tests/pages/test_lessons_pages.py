@@ -116,7 +116,7 @@ def test_propose_shows_lessons_and_incidents_like_the_idea(app_for, demo_url):
 
 
 def test_a_large_library_shows_a_page_of_lessons_at_a_time(app_for, database_url, engine):
-    from portfolio.scale import generate_scale_portfolio
+    from portfolio.demo.scale import generate_scale_portfolio
 
     generate_scale_portfolio(engine, 500, measurements=500)
     total = counts(engine)["lesson"]

@@ -102,7 +102,7 @@ def test_an_unreachable_database_shows_one_clear_message(app_for):
 def test_use_case_page_searches_a_large_portfolio_instead_of_listing_it(app_for, database_url, engine):
     from sqlmodel import Session
 
-    from portfolio.scale import generate_scale_portfolio
+    from portfolio.demo.scale import generate_scale_portfolio
     from portfolio.services import use_cases
 
     generate_scale_portfolio(engine, 120, measurements=500)

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from portfolio.demo.scale import generate_scale_portfolio
 from portfolio.kpi_status_sql import SEVERITY, status_sql
 from portfolio.kpis import kpi_status, status_of
 from portfolio.models import Kpi, KpiStatus
-from portfolio.scale import generate_scale_portfolio
 from portfolio.views.overview import OverviewFilter, overview
 
 TODAY = date(2026, 11, 23)

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
+from portfolio.demo.scale import generate_scale_portfolio
 from portfolio.kpis import kpi_status
 from portfolio.models import utc_now
-from portfolio.scale import generate_scale_portfolio
 from portfolio.services import pipeline, trust
 
 TODAY = date(2026, 11, 23)

@@ -9,10 +9,10 @@ from typer.testing import CliRunner
 
 from portfolio import db
 from portfolio.cli import app
+from portfolio.demo.scale import PATHS, generate_scale_portfolio
 from portfolio.errors import RuleViolation
 from portfolio.lifecycle import GATE_INTO
 from portfolio.models import Stage
-from portfolio.scale import PATHS, generate_scale_portfolio
 from portfolio.services import use_cases
 from portfolio.services.audit import Actor
 

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from portfolio.scale import generate_scale_portfolio
+from portfolio.demo.scale import generate_scale_portfolio
 from portfolio.views.use_case_picker import PICKER_LIMIT, pick_use_case
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from portfolio.demo_content import CASES
+from portfolio.demo.content import CASES
 from portfolio.similarity import THRESHOLD, build_index, combined, similar, words
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from portfolio import checklist, lifecycle
-from portfolio.demo_content import CASES, COSTS, LESSONS, PEOPLE, VALUE_KPIS
+from portfolio.demo.content import CASES, COSTS, LESSONS, PEOPLE, VALUE_KPIS
 from portfolio.errors import RuleViolation
 from portfolio.kpis import NON_NEGATIVE_UNITS, UNIT_RANGES
 from portfolio.models import Dimension, Gate, GateOutcome, Stage, UseCase, utc_now
