@@ -81,9 +81,10 @@ for column, stage in zip(columns, ACTIVE, strict=True):
         st.markdown(f"**{stage.label}** · {len(cards):,}")
         for card in cards.head(shown).itertuples():
             with st.container(border=True, key=f"card_{card.key}"):
-                st.markdown(f"**{card.key}** {card.title}")
+                st.markdown(f"**{card.key}** {plain(card.title)}")
                 st.caption(
-                    f"{card.team} · {card.owner or 'no accountable owner'} · {card.days_in_stage} days"
+                    f"{plain(card.team) or 'no team'} · {plain(card.owner) or 'no accountable owner'} · "
+                    f"{card.days_in_stage} days"
                     + (f" · {plural(card.extensions, 'extension')}" if card.extensions else "")
                 )
                 for flag in card.flags:

@@ -7,6 +7,7 @@ from portfolio.services import people
 from portfolio.ui import context
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
+from portfolio.ui.text import plain
 
 require_shell()
 
@@ -43,7 +44,7 @@ with left, st.form("add_person", clear_on_submit=True):
             lambda session: people.create_person(
                 session, actor, name=name, email=email, team=team, roles=roles
             ),
-            success=f"{name} added.",
+            success=f"{plain(name)} added.",
         )
 
 with right:

@@ -12,6 +12,7 @@ from portfolio.ui.format import STATUS_COLOURS, day, number, plural
 from portfolio.ui.picker import find_use_case
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
+from portfolio.ui.text import plain
 
 require_shell()
 
@@ -50,7 +51,7 @@ def store(rows: list[dict], what: str) -> None:
     saved = context.attempt(lambda session: results.log_measurements(session, actor, kpi_id, rows))
     if saved is not None:
         st.session_state.pop("bulk_preview", None)
-        st.session_state["results_stored"] = f"{what} stored for {names[kpi_id]}."
+        st.session_state["results_stored"] = f"{what} stored for {plain(names[kpi_id])}."
         st.rerun()
 
 
@@ -85,7 +86,7 @@ def show_preview() -> None:
     if refused:
         st.error(
             f"{plural(len(refused), 'row')} refused; fix them and check again, or store only the good rows:\n\n"
-            + "\n".join(f"- Row {n}: {why}" for n, why in refused.items()),
+            + "\n".join(f"- Row {n}: {plain(why)}" for n, why in refused.items()),
             icon=":material/rule:",
         )
     if good:
@@ -141,7 +142,7 @@ with upload:
         try:
             preview(results.parse_measurement_csv(file.getvalue()))
         except InvalidInput as error:
-            st.error(" ".join(error.problems.values()), icon=":material/rule:")
+            st.error(plain(" ".join(error.problems.values())), icon=":material/rule:")
 
 show_preview()
 

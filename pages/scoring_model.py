@@ -10,6 +10,7 @@ from portfolio.ui import context
 from portfolio.ui.editing import editor_rows
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
+from portfolio.ui.text import plain
 
 require_shell()
 
@@ -17,7 +18,7 @@ st.title("Scoring model")
 actor = context.current_actor()
 model = read(assessments.active_model)
 st.caption(
-    f"Active: **version {model.version_number}**, {model.name}. Weights are relative within impact and within "
+    f"Active: **version {model.version_number}**, {plain(model.name)}. Weights are relative within impact and within "
     "risk. Saving your changes creates version "
     f"{model.version_number + 1}; existing scores keep the version they were made under."
 )

@@ -15,6 +15,7 @@ from portfolio.ui import charts, context
 from portfolio.ui.format import day, label
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
+from portfolio.ui.text import plain
 
 require_shell()
 T = TypeVar("T")
@@ -109,7 +110,7 @@ chosen = st.selectbox("Snapshot", ids, format_func=choices.get, key="snapshot_id
 try:
     view = verified_read(snapshot_export.snapshot_view, chosen)
 except PortfolioError as error:
-    st.error(str(error), icon=":material/gpp_bad:")
+    st.error(plain(str(error)), icon=":material/gpp_bad:")
     st.stop()
 
 report = view.report
@@ -138,7 +139,7 @@ if fmt:
             # The file is cached (a PDF takes a second or two); the snapshot was verified just above.
             made = read(snapshot_export.export_by_id, chosen, fmt)
     except PortfolioError as error:
-        st.error(str(error), icon=":material/gpp_bad:")
+        st.error(plain(str(error)), icon=":material/gpp_bad:")
     else:
         st.download_button(
             f"Download: {snapshot_export.FORMAT_WORDS[fmt]}",
@@ -195,7 +196,7 @@ later = right.selectbox("Later", ids, index=0, format_func=choices.get, key="com
 try:
     comparison = verified_read(snapshot_export.compare_snapshots, earlier, later)
 except PortfolioError as error:
-    st.error(str(error), icon=":material/compare_arrows:")
+    st.error(plain(str(error)), icon=":material/compare_arrows:")
     st.stop()
 
 st.altair_chart(

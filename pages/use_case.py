@@ -36,7 +36,7 @@ from portfolio.ui.publication import publication_control
 from portfolio.ui.queues import hold_notice
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
-from portfolio.ui.text import plain
+from portfolio.ui.text import plain, show
 from portfolio.views import audit as audit_view
 from portfolio.views.gate_words import gate_checklist_table
 
@@ -53,7 +53,7 @@ detail = read(use_cases.use_case_detail, chosen)
 uc = detail.use_case
 model_thresholds = read(use_cases.quadrant_thresholds)
 
-st.title(uc["title"])
+st.title(plain(uc["title"]), anchor=False)
 badges = st.container(horizontal=True)
 with badges:
     st.badge(uc["key"], color="gray")
@@ -85,17 +85,17 @@ with tabs[0]:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown("#### Problem and who it serves")
-        st.write(uc["problem"])
+        show(uc["problem"], empty="No problem described yet: a gap to close.")
         st.markdown("#### Measurable goal")
-        st.write(uc["measurable_goal"] or "_No measurable goal recorded yet._")
+        show(uc["measurable_goal"], empty="No measurable goal recorded yet.")
         st.markdown("#### EU AI Act")
-        st.write(
+        st.markdown(
             f"**{label(AiActTier, uc['ai_act_tier'], 'Not classified yet')}**"
-            + (f": {uc['ai_act_reason']}" if uc["ai_act_reason"] else "")
+            + (f": {plain(uc['ai_act_reason'])}" if uc["ai_act_reason"] else "")
         )
         st.markdown("#### Data")
-        st.write(
-            f"**Personal or sensitive data:** {uc['personal_data'] or 'None recorded'}"
+        st.markdown(
+            f"**Personal or sensitive data:** {plain(uc['personal_data']) or 'None recorded'}"
             + (" (special-category data)" if uc["sensitive_data"] else "")
         )
         readiness = st.columns(3)
@@ -113,10 +113,10 @@ with tabs[0]:
         st.markdown("#### Accountability")
         facts = {
             "Accountable owner": plain(detail.people["owner"]) or "**None named: a governance gap to close**",
-            "Sponsor": detail.people["sponsor"] or "—",
-            "Monitoring owner": detail.people["monitoring_owner"] or "Not named yet",
-            "Team": uc["team"],
-            "Business unit": uc["business_unit"] or "—",
+            "Sponsor": plain(detail.people["sponsor"]) or "—",
+            "Monitoring owner": plain(detail.people["monitoring_owner"]) or "Not named yet",
+            "Team": plain(uc["team"]) or "—",
+            "Business unit": plain(uc["business_unit"]) or "—",
             "Sector": label(Sector, uc["sector"]),
             "Kind of AI": label(AiKind, uc["ai_kind"]),
             "Serves": label(Audience, uc["audience"]),
@@ -262,9 +262,9 @@ with tabs[3]:
         with st.container(border=True):
             st.markdown(
                 f"**{Gate(decision['gate']).label} gate: :{colour}[{outcome.label}]** · {day(decision['decided_on'])} · "
-                f"decided by {decision['decided_by']}"
+                f"decided by {plain(decision['decided_by'] or 'someone no longer listed')}"
             )
-            st.write(decision["rationale"])
+            show(decision["rationale"])
             if decision["checklist"]:
                 st.dataframe(
                     gate_checklist_table(decision["checklist"]),
@@ -276,7 +276,7 @@ with tabs[3]:
                 )
             for override in decision["overrides"]:
                 st.warning(
-                    f"Override: {override.get('item', '')}: {override.get('reason', '')}",
+                    f"Override: {plain(override.get('item', ''))}: {plain(override.get('reason', ''))}",
                     icon=":material/gavel:",
                 )
     charter = read(gates.charter_for, chosen)
@@ -284,8 +284,8 @@ with tabs[3]:
         st.subheader("Pilot charter")
         with st.container(border=True):
             st.markdown(
-                f"**Hypothesis.** {charter['hypothesis']}\n\n**Scope.** {charter['scope']}\n\n"
-                f"**Minimum evidence before the result counts.** {charter['min_evidence']}"
+                f"**Hypothesis.** {plain(charter['hypothesis'])}\n\n**Scope.** {plain(charter['scope'])}\n\n"
+                f"**Minimum evidence before the result counts.** {plain(charter['min_evidence'])}"
             )
             dates = st.columns(4)
             dates[0].metric("Started", day(charter["start_on"]))

@@ -15,6 +15,7 @@ from portfolio.config import Settings, load_settings
 from portfolio.errors import DatabaseUnavailable, InvalidInput, NotAllowed, PortfolioError
 from portfolio.services import people
 from portfolio.services.audit import Actor
+from portfolio.ui.text import plain
 
 T = TypeVar("T")
 
@@ -59,7 +60,7 @@ def engine() -> Engine:
             config.local_person_name,
         )
     except DatabaseUnavailable as error:
-        st.error(str(error), icon=":material/cloud_off:")
+        st.error(plain(str(error)), icon=":material/cloud_off:")
         st.stop()
         raise  # unreachable: st.stop() ends the run
     except (SQLAlchemyError, OSError) as error:
@@ -73,7 +74,7 @@ def stop_on_database_fault(error: BaseException) -> None:
     fault = db.database_fault(error, settings().effective_database_url)
     if fault is None:
         raise error
-    st.error(str(fault), icon=":material/cloud_off:")
+    st.error(plain(str(fault)), icon=":material/cloud_off:")
     st.stop()
 
 
@@ -176,7 +177,7 @@ def current_actor() -> Actor:
             return actor
         actor = find_actor(chosen_email()) or find_actor(settings().local_person_email)
     except NotAllowed as error:
-        st.error(str(error), icon=":material/block:")
+        st.error(plain(str(error)), icon=":material/block:")
         st.stop()
     if actor is None:
         st.error(
@@ -199,7 +200,7 @@ def attempt_form(
     except InvalidInput as error:
         return None, dict(error.problems)
     except PortfolioError as error:
-        st.error(str(error), icon=":material/block:")
+        st.error(plain(str(error)), icon=":material/block:")
         return None, {}
     after_write()
     if success:
@@ -215,12 +216,12 @@ def attempt(action: Callable[[Session], T], *, success: str | None = None) -> T 
     except InvalidInput as error:
         st.error(
             "Please fix the following and try again:\n\n"
-            + "\n".join(f"- {m}" for m in error.problems.values()),
+            + "\n".join(f"- {plain(m)}" for m in error.problems.values()),
             icon=":material/edit_note:",
         )
         return None
     except PortfolioError as error:
-        st.error(str(error), icon=":material/block:")
+        st.error(plain(str(error)), icon=":material/block:")
         return None
     after_write()
     if success:

@@ -95,10 +95,10 @@ def gate_dialog(key: str, title: str, stage: str) -> None:
     st.markdown("##### Checklist")
     for result in results:
         if result.key in manual:
-            st.checkbox(f"{result.label} (confirmed by you)", key=f"confirm_{key}_{result.key}")
+            st.checkbox(f"{plain(result.label)} (confirmed by you)", key=f"confirm_{key}_{result.key}")
             continue
         icon = ":green[:material/check_circle:]" if result.met else ":red[:material/cancel:]"
-        st.markdown(f"{icon} {plain(result.label)} <small>(from the data)</small>", unsafe_allow_html=True)
+        st.markdown(f"{icon} {plain(result.label)} :small[:gray[(from the data)]]")
         if not result.met and result.rule == "pilot_charter":
             st.caption("Recorded with a go: fill in the pilot charter below once you choose Go.")
         elif not result.met:
@@ -180,7 +180,7 @@ def gate_dialog(key: str, title: str, stage: str) -> None:
             name = f"override.{result.key}"
             widget[name] = f"override_{key}_{result.key}"
             overrides[result.key] = st.text_input(
-                f"Override: {result.label}",
+                f"Override: {plain(result.label)}",
                 key=widget[name],
                 placeholder="Why it is acceptable to go without it",
             )
@@ -225,7 +225,7 @@ def gate_dialog(key: str, title: str, stage: str) -> None:
 @st.dialog("Pilot review", width="large")
 def review_dialog(key: str, title: str) -> None:
     actor = context.current_actor()
-    st.markdown(f"**{key} · {title}**")
+    st.markdown(f"**{plain(key)} · {plain(title)}**")
     st.caption("To scale, record a go at the Scale-up gate; to stop, use Stop and write the lesson.")
     decision = st.radio(
         "Decision",
@@ -262,7 +262,7 @@ def review_dialog(key: str, title: str) -> None:
 @st.dialog("Stop and record the lesson", width="large")
 def stop_dialog(key: str, title: str) -> None:
     actor = context.current_actor()
-    st.markdown(f"**{key} · {title}**")
+    st.markdown(f"**{plain(key)} · {plain(title)}**")
     st.caption("Stopping needs a lesson, so that what was learned is shared rather than buried.")
     reason = st.text_input("Why stop now *", key=f"stop_reason_{key}")
     lesson = {
@@ -296,7 +296,7 @@ def stop_dialog(key: str, title: str) -> None:
 def move_dialog(key: str, title: str, target: str) -> None:
     actor = context.current_actor()
     stage = Stage(target)
-    st.markdown(f"**{key} · {title}** → **{stage.label}**")
+    st.markdown(f"**{plain(key)} · {plain(title)}** → **{stage.label}**")
     reason = st.text_area(
         "Reason" + (" *" if stage != Stage.assessed else ""), key=f"move_reason_{key}_{target}"
     )

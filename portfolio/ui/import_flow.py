@@ -108,7 +108,7 @@ def read_upload(file: Upload) -> SourceTable | None:
             )
             table = _read(file.digest, file.data, file.name, None, None if encoding == DETECT else encoding)
     except ImportFileError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(plain(str(error)), icon=":material/error:")
         return None
     st.caption(plain(f"{file.name}: {table.describe()}."))
     for notice in table.notices:
@@ -279,7 +279,7 @@ def import_button(file: Upload, table: SourceTable, options: ImportOptions, plan
         return
     summary = result.plan.summary()
     st.session_state[DONE] = (
-        f"Imported {file.name}: {summary['created']:,} created, {summary['updated']:,} updated, "
+        f"Imported {plain(file.name)}: {summary['created']:,} created, {summary['updated']:,} updated, "
         f"{summary['unchanged']:,} unchanged, {summary['refused']:,} refused. The import is in the audit trail."
     )
     st.rerun()

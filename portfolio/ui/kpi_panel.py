@@ -142,7 +142,7 @@ def _edit_form(kpi: dict[str, Any], actor: Actor) -> None:
                 lambda session: kpi_edits.edit_kpi(
                     session, actor, kpi["id"], expected_version=kpi["version"], **changes
                 ),
-                success=f"{kpi['name']} saved.",
+                success=f"{plain(kpi['name'])} saved.",
             )
             if saved:
                 form.clear()
@@ -169,7 +169,7 @@ def _retire_form(kpi: dict[str, Any], actor: Actor) -> None:
                 lambda session: kpi_edits.retire_kpi(
                     session, actor, kpi["id"], expected_version=kpi["version"], reason=reason
                 ),
-                success=f"{kpi['name']} retired.",
+                success=f"{plain(kpi['name'])} retired.",
             )
             if retired:
                 form.clear()

@@ -95,7 +95,7 @@ def identify() -> Actor:
         name = identity.display_name(claims, email)
         actor = context.attempt(
             lambda session: people.register_on_first_sign_in(session, email=email, name=name),
-            success=f"Welcome, {name}. You can see the whole portfolio; ask an administrator for more roles.",
+            success=f"Welcome, {plain(name)}. You can see the whole portfolio; ask an administrator for more roles.",
         )
         if actor is None:
             st.stop()

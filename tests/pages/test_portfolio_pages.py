@@ -1,6 +1,7 @@
 """The portfolio and use-case pages, as a user sees them (AppTest)."""
 
 from portfolio.models import Stage
+from tests.pages.shown import as_shown
 
 
 def texts(at) -> str:
@@ -48,7 +49,7 @@ def test_search_and_filters_narrow_the_table(app_for, demo_url):
 def test_use_case_detail_shows_everything_recorded(app_for, demo_url):
     at = app_for(demo_url, "pages/use_case.py", uc="UC-0001")
     assert not at.exception
-    assert at.title[0].value == "Customer-service assistant for simple questions"
+    assert as_shown(at.title[0].value) == "Customer-service assistant for simple questions"
     shown = texts(at).replace("\\", "")  # typed text is escaped for Markdown; read it as shown
     for fact in (
         "Tomás Ferreira",
@@ -117,7 +118,7 @@ def test_use_case_page_searches_a_large_portfolio_instead_of_listing_it(app_for,
     assert not at.exception
     assert at.query_params["uc"] in ("UC-0110", ["UC-0110"])
     with Session(engine) as session:
-        assert at.title[0].value == use_cases.get_use_case(session, "UC-0110").title
+        assert as_shown(at.title[0].value) == use_cases.get_use_case(session, "UC-0110").title
 
 
 def test_the_portfolio_csv_download_neutralises_formulas(app_for, database_url, admin, engine, monkeypatch):
