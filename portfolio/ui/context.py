@@ -28,8 +28,18 @@ def _secret(name: str) -> Any:
         return None
 
 
+RUN_SETTINGS = "_portfolio_settings_this_run"
+
+
 def settings() -> Settings:
-    return load_settings(database_url=_secret("PORTFOLIO_DATABASE_URL"))
+    """The configuration (environment and secrets), read at most twice per run rather than at every one of a
+    run's dozens of reads and writes, each of which asks for it: reading it costs milliseconds."""
+    current = st.session_state.get(RUN_SETTINGS)
+    if current is None:
+        current = st.session_state[RUN_SETTINGS] = load_settings(
+            database_url=_secret("PORTFOLIO_DATABASE_URL")
+        )
+    return current
 
 
 @st.cache_resource(
@@ -93,7 +103,9 @@ RUN_REVISION = "_portfolio_revision_this_run"
 
 def begin_run() -> None:
     """Called by app.py at the top of every run: read the portfolio revision once, so every cached read of this
-    run is of one revision (a page never mixes data from before and after someone else's write)."""
+    run is of one revision (a page never mixes data from before and after someone else's write). The settings
+    are read afresh too, so a changed secret applies from this run on."""
+    st.session_state.pop(RUN_SETTINGS, None)
     st.session_state[RUN_REVISION] = _read_revision()
 
 

@@ -44,3 +44,18 @@ def test_with_none_cleans_a_computed_frame():
     assert cleaned.to_dict("records")[1] == {"at": None, "value": None, "text": None}
     assert cleaned.to_dict("records")[0]["value"] == 1.0
     assert with_none(frame([{"a": 1}], ["a"])).equals(frame([{"a": 1}], ["a"]))
+
+
+def test_every_kind_of_gap_is_missing_and_every_ordinary_value_is_not():
+    import decimal
+
+    import numpy as np
+
+    from portfolio.frames import is_missing
+
+    for gap in (None, float("nan"), np.float64("nan"), pd.NaT, pd.NA, decimal.Decimal("NaN")):
+        assert is_missing(gap), gap
+    for value in ("", "x", 0, 1, True, False, 0.0, 2.5, date(2026, 5, 7), datetime(2026, 5, 7, tzinfo=UTC)):
+        assert not is_missing(value), value
+    for value in ([], (), {}, set(), pd.Timestamp("2026-05-07"), np.int64(3), decimal.Decimal("1.5")):
+        assert not is_missing(value), value
