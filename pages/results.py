@@ -59,7 +59,10 @@ if stored := st.session_state.pop("results_stored", None):
     st.success(stored, icon=":material/check_circle:")
 
 
-one, many, upload, correct = st.tabs(["One result", "Many at once", "Upload a CSV", "Correct a result"])
+# Keyed, so the open tab stays open when a message above it comes or goes (an upload after a logged result).
+one, many, upload, correct = st.tabs(
+    ["One result", "Many at once", "Upload a CSV", "Correct a result"], key="results_tabs"
+)
 with one, st.form(f"one_{kpi_id}", clear_on_submit=True):
     cols = st.columns([1, 1, 2, 1])
     measured_on = cols[0].date_input("Date", max_value=pd.Timestamp.today().date(), key=f"one_date_{kpi_id}")

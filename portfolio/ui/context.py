@@ -144,13 +144,18 @@ def sign_in() -> identity.SignInSetup | None:
 
 ACTING_AS = "acting_as"  # local mode: the sidebar's choice of person (session state)...
 ACTING_AS_PARAM = "as"  # ...kept in the address too, so a reload or a copied link acts as the same person
+# ...and kept for the session outside the widget, so a page switched to with its own address (Propose opening
+# the new use case, a link with ?uc=…) still acts as the same person and puts them back in its address.
+ACTING_AS_KEPT = "acting_as_kept"
 
 
 def chosen_email() -> str:
-    """Local mode: whom the sidebar chose, else the address says, else the local administrator."""
+    """Local mode: whom the sidebar chose, else the address says, else whom this session last acted as,
+    else the local administrator."""
     return (
         st.session_state.get(ACTING_AS)
         or st.query_params.get(ACTING_AS_PARAM)
+        or st.session_state.get(ACTING_AS_KEPT)
         or settings().local_person_email
     )
 

@@ -134,7 +134,7 @@ def headline(view: Overview) -> None:
     # "Stopped" rising is neither good nor bad news; the other figures are better when they rise.
     colours = {"stopped_this_quarter": "off"}
     for row in (view.headline[:4], view.headline[4:]):
-        columns = st.columns(4)
+        columns = st.columns(len(row) or 1)  # a row of three gets wider tiles, so long labels are not cut
         for column, figure in zip(columns, row, strict=False):
             unchanged = figure.change == 0
             with column, st.container(border=True, key=f"figure_{figure.key}"):

@@ -125,6 +125,7 @@ def account_panel(actor: Actor) -> None:
             icon=":material/person_off:",
         )
         st.session_state.pop(context.ACTING_AS, None)
+        st.session_state.pop(context.ACTING_AS_KEPT, None)
     chosen = st.selectbox(
         "Acting as",
         emails,
@@ -135,6 +136,7 @@ def account_panel(actor: Actor) -> None:
         "is recorded under this name.",
     )
     st.caption(_roles(actor))
+    st.session_state[context.ACTING_AS_KEPT] = chosen
     if chosen and chosen != context.settings().local_person_email:
         st.query_params[context.ACTING_AS_PARAM] = chosen
     elif context.ACTING_AS_PARAM in st.query_params:
