@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from portfolio import labels
 from portfolio.models import (
     AiActTier,
     Gate,
@@ -39,12 +40,10 @@ LESSON_COLUMNS += ["What we would do differently", "Author"]
 
 
 def label(enum_type: Any, value: Any, missing: str | None = None) -> str | None:
+    """The words of portfolio.labels; nothing stays an empty cell (None) unless told what to write."""
     if value is None:
         return missing
-    try:
-        return enum_type(value).label
-    except ValueError:
-        return str(value)
+    return labels.label(enum_type, value)
 
 
 def as_date(value: str | None) -> date | None:
@@ -53,10 +52,7 @@ def as_date(value: str | None) -> date | None:
 
 def day_text(value: str | date | None) -> str:
     """ "7 May 2026", as people write it."""
-    if value is None:
-        return "—"
-    day = as_date(value) if isinstance(value, str) else value
-    return f"{day:%-d %b %Y}"
+    return labels.day(as_date(value) if isinstance(value, str) else value)
 
 
 def yes_no(value: bool | None) -> str | None:
