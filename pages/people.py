@@ -24,7 +24,14 @@ st.dataframe(
     ),
     hide_index=True,
     column_order=["name", "email", "team", "roles", "active"],
-    column_config={"name": "Name", "email": "E-mail", "team": "Team", "roles": "Roles", "active": "Active"},
+    column_config={
+        "name": st.column_config.TextColumn("Name", width=150),
+        "email": st.column_config.TextColumn("E-mail", width=230),
+        "team": st.column_config.TextColumn("Team", width=160),
+        "roles": st.column_config.TextColumn("Roles", width=190),
+        "active": st.column_config.CheckboxColumn("Active", width=60),
+    },
+    row_height=66,  # sized to fit at 1280 px; a long list of roles wraps (Streamlit wraps above 64 px)
 )
 
 left, right = st.columns(2, gap="large")
