@@ -27,3 +27,25 @@ def content_key(frame: pd.DataFrame) -> str:
     import hashlib
 
     return hashlib.sha256(frame.to_json(orient="split", date_format="iso").encode()).hexdigest()[:12]
+
+
+def open_edit_version(prefix: str, current: int) -> int:
+    """The version of the record that an edit form (widget keys `<prefix><version>_<field>`) was opened on,
+    while the form stays on screen; `current` when none is open. Keeping it means that a change someone else
+    saves meanwhile does not silently replace the form and what was typed in it: saving is refused, saying
+    what changed."""
+    import streamlit as st
+
+    for name in st.session_state:
+        rest = str(name).removeprefix(prefix)
+        if rest != str(name) and rest.split("_", 1)[0].isdigit():
+            return int(rest.split("_", 1)[0])
+    return current
+
+
+def close_edit(prefix: str) -> None:
+    """Forget an edit form's widgets, so it opens again on the record as stored."""
+    import streamlit as st
+
+    for name in [str(n) for n in st.session_state if str(n).startswith(prefix)]:
+        del st.session_state[name]

@@ -5,6 +5,7 @@ import streamlit as st
 from portfolio.models import AiActTier, AiKind, Audience, Sector
 from portfolio.services import people, use_cases
 from portfolio.ui import context
+from portfolio.ui.editing import close_edit, open_edit_version
 from portfolio.ui.reads import read
 
 
@@ -21,11 +22,30 @@ def edit_use_case_form(case: dict) -> None:
         )
 
     key = case["key"]
-    with st.form(f"edit_{key}_{case['version']}"):
-        title = st.text_input("Title *", case["title"], max_chars=200)
-        problem = st.text_area("Problem and who it serves *", case["problem"], max_chars=5000)
-        goal = st.text_area("Measurable goal", case["measurable_goal"], max_chars=5000)
-        owner = pick("Accountable owner *", case["owner_id"], placeholder="Choose a person")
+    prefix = f"edit_{key}_v"
+    base = open_edit_version(prefix, case["version"])  # the version this open form started from
+
+    def k(field: str) -> str:
+        return f"{prefix}{base}_{field}"
+
+    if base != case["version"]:
+        st.warning(
+            f"Someone changed this use case since you opened this form (version {base}, now {case['version']}). "
+            "Saving will say what changed; your entries stay here until you save or load the latest.",
+            icon=":material/sync_problem:",
+        )
+        if st.button(
+            "Discard my entries and load the latest", key=f"reload_{key}", icon=":material/refresh:"
+        ):
+            close_edit(prefix)
+            st.rerun()
+    with st.form(f"edit_{key}_{base}"):
+        title = st.text_input("Title *", case["title"], max_chars=200, key=k("title"))
+        problem = st.text_area(
+            "Problem and who it serves *", case["problem"], max_chars=5000, key=k("problem")
+        )
+        goal = st.text_area("Measurable goal", case["measurable_goal"], max_chars=5000, key=k("goal"))
+        owner = pick("Accountable owner *", case["owner_id"], placeholder="Choose a person", key=k("owner"))
         cols = st.columns(3)
         sponsor = cols[0].selectbox(
             "Sponsor",
@@ -33,6 +53,7 @@ def edit_use_case_form(case: dict) -> None:
             index=ids.index(case["sponsor_id"]) if case["sponsor_id"] in ids else None,
             format_func=names.get,
             placeholder="None",
+            key=k("sponsor"),
         )
         monitoring = cols[1].selectbox(
             "Monitoring owner",
@@ -40,8 +61,9 @@ def edit_use_case_form(case: dict) -> None:
             index=ids.index(case["monitoring_owner_id"]) if case["monitoring_owner_id"] in ids else None,
             format_func=names.get,
             placeholder="Needed before production",
+            key=k("monitoring"),
         )
-        team = cols[2].text_input("Team *", case["team"], max_chars=200)
+        team = cols[2].text_input("Team *", case["team"], max_chars=200, key=k("team"))
         cols = st.columns(3)
         sectors, kinds, audiences = (
             [s.value for s in Sector],
@@ -49,16 +71,25 @@ def edit_use_case_form(case: dict) -> None:
             [a.value for a in Audience],
         )
         sector = cols[0].selectbox(
-            "Sector", sectors, index=sectors.index(case["sector"]), format_func=lambda v: Sector(v).label
+            "Sector",
+            sectors,
+            index=sectors.index(case["sector"]),
+            format_func=lambda v: Sector(v).label,
+            key=k("sector"),
         )
         ai_kind = cols[1].selectbox(
-            "Kind of AI", kinds, index=kinds.index(case["ai_kind"]), format_func=lambda v: AiKind(v).label
+            "Kind of AI",
+            kinds,
+            index=kinds.index(case["ai_kind"]),
+            format_func=lambda v: AiKind(v).label,
+            key=k("ai_kind"),
         )
         audience = cols[2].selectbox(
             "Serves",
             audiences,
             index=audiences.index(case["audience"]),
             format_func=lambda v: Audience(v).label,
+            key=k("audience"),
         )
         tiers = [t.value for t in AiActTier]
         tier = st.selectbox(
@@ -67,20 +98,35 @@ def edit_use_case_form(case: dict) -> None:
             index=tiers.index(case["ai_act_tier"]) if case["ai_act_tier"] else None,
             format_func=lambda v: AiActTier(v).label,
             placeholder="Not classified",
+            key=k("tier"),
         )
-        tier_reason = st.text_area("Reason for the tier", case["ai_act_reason"], max_chars=5000)
+        tier_reason = st.text_area(
+            "Reason for the tier", case["ai_act_reason"], max_chars=5000, key=k("tier_reason")
+        )
         flags = st.columns(2)
-        customer_facing = flags[0].checkbox("Customers meet it directly", case["customer_facing"])
-        about_people = flags[1].checkbox(
-            "It makes or informs decisions about people", case["decisions_about_people"]
+        customer_facing = flags[0].checkbox(
+            "Customers meet it directly", case["customer_facing"], key=k("customer_facing")
         )
-        disclosure = flags[0].checkbox("Customers are told when AI is involved", case["ai_disclosure"])
-        human_path = flags[1].checkbox("Customers can always reach a person", case["human_path"])
-        personal = st.text_area("Personal or sensitive data it uses", case["personal_data"], max_chars=5000)
+        about_people = flags[1].checkbox(
+            "It makes or informs decisions about people",
+            case["decisions_about_people"],
+            key=k("about_people"),
+        )
+        disclosure = flags[0].checkbox(
+            "Customers are told when AI is involved", case["ai_disclosure"], key=k("disclosure")
+        )
+        human_path = flags[1].checkbox(
+            "Customers can always reach a person", case["human_path"], key=k("human_path")
+        )
+        personal = st.text_area(
+            "Personal or sensitive data it uses", case["personal_data"], max_chars=5000, key=k("personal")
+        )
         readiness = st.columns(3)
-        completeness = readiness[0].slider("Data completeness", 1, 5, case["data_completeness"])
-        accuracy = readiness[1].slider("Data accuracy", 1, 5, case["data_accuracy"])
-        currency = readiness[2].slider("Data currency", 1, 5, case["data_currency"])
+        completeness = readiness[0].slider(
+            "Data completeness", 1, 5, case["data_completeness"], key=k("completeness")
+        )
+        accuracy = readiness[1].slider("Data accuracy", 1, 5, case["data_accuracy"], key=k("accuracy"))
+        currency = readiness[2].slider("Data currency", 1, 5, case["data_currency"], key=k("currency"))
         if st.form_submit_button("Save changes", type="primary"):
             changes = {
                 "title": title,
@@ -106,8 +152,9 @@ def edit_use_case_form(case: dict) -> None:
             }
             if context.attempt(
                 lambda session: use_cases.update_use_case(
-                    session, actor, key, expected_version=case["version"], **changes
+                    session, actor, key, expected_version=base, **changes
                 ),
                 success="Changes saved.",
             ):
+                close_edit(prefix)
                 st.rerun()

@@ -2,7 +2,7 @@
 a use case opens that use case (AppTest)."""
 
 from portfolio import db
-from portfolio.services import assessments, results
+from portfolio.services import assessments, results, use_cases
 from tests.services.factories import propose, score_all
 
 
@@ -88,3 +88,36 @@ def test_the_use_case_and_log_results_pages_open_the_use_case_a_link_names(
         at.run()
         assert not at.exception
         assert at.selectbox(key=widget).value == second, page
+
+
+def test_an_out_of_date_edit_is_refused_with_what_changed_and_keeps_the_input(
+    app_for, database_url, engine, admin
+):
+    """Issue #8, defect 10: someone else saved the use case while this form was open."""
+    from sqlmodel import Session
+
+    from tests.pages.shown import as_shown
+
+    key = propose(engine, admin)
+    at = app_for(database_url, "pages/use_case.py", uc=key)
+    next(t for t in at.text_input if t.label == "Title *").set_value("My new title")
+    with db.unit_of_work(engine) as session:
+        use_cases.update_use_case(session, admin, key, expected_version=1, team="Claims handling")
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.exception
+    refusal = " ".join(as_shown(e.value) for e in at.error)
+    assert "changed Team" in refusal and "not saved" in refusal, refusal  # who changed what, meanwhile
+    assert next(t for t in at.text_input if t.label == "Title *").value == "My new title"  # the input stays
+    with Session(engine) as session:
+        assert use_cases.get_use_case(session, key).title == "Customer-service assistant"
+    next(b for b in at.button if b.label == "Discard my entries and load the latest").click().run()
+    assert next(t for t in at.text_input if t.label == "Team *").value == "Claims handling"
+    next(t for t in at.text_input if t.label == "Title *").set_value("My new title")
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    assert not at.error
+    with Session(engine) as session:
+        saved = use_cases.get_use_case(session, key)
+        assert (saved.title, saved.team) == ("My new title", "Claims handling")
+    # After saving, the form shows the record as stored, keyed by its new version.
+    assert next(t for t in at.text_input if t.label == "Title *").value == "My new title"
+    assert any(t.key and t.key.startswith(f"edit_{key}_v{saved.version}_") for t in at.text_input)
