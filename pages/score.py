@@ -1,11 +1,13 @@
 """Score a use case against the active scoring model, criterion by criterion."""
 
+import pandas as pd
 import streamlit as st
 
 from portfolio.models import Dimension
 from portfolio.scoring import DISAGREEMENT_SPREAD
 from portfolio.services import assessments, queues, use_cases
 from portfolio.ui import context
+from portfolio.ui.editing import content_key
 from portfolio.ui.format import number, plural
 from portfolio.ui.picker import choose_use_case
 from portfolio.ui.queues import to_score_list
@@ -72,9 +74,10 @@ if previous:
         icon=":material/history:",
     )
 
-# Keyed by the use case, its version and the model's version: another use case, or this one changed since,
-# starts from its own recorded scores, never from what was on screen before.
-scope = f"{chosen}_v{versions[chosen]}_m{model.version_number}"
+# Keyed by the use case, the model's version and this reviewer's own latest scores (what the form starts
+# from): another use case, or this one after the reviewer saved, starts from its recorded scores, never from
+# what was on screen before; another reviewer's scores saved meanwhile do not reset what is being entered.
+scope = f"{chosen}_m{model.version_number}_r{content_key(pd.DataFrame(sorted(previous.items())))}"
 with st.form(f"score_{scope}"):
     scores: dict[str, int] = {}
     comments: dict[str, str] = {}

@@ -223,7 +223,7 @@ with tabs[2]:
     )
     actor = context.current_actor()
     if Role.contributor in actor.roles:
-        with st.expander("Record costs"), st.form(f"costs_{chosen}_{uc['version']}"):
+        with st.expander("Record costs"), st.form(f"costs_{chosen}"):
             cost_cols = st.columns(2)
             one_off = cost_cols[0].number_input(
                 "One-off cost (EUR)", min_value=0.0, value=uc["one_off_cost"], step=1000.0

@@ -9,7 +9,7 @@ from tests.services.factories import propose, score_all
 def sliders_of(at, key: str) -> dict[str, int]:
     """The Score form's sliders for use case `key`, by criterion."""
     return {
-        s.key.rsplit("_m", 1)[1].split("_", 1)[1]: s.value
+        s.key.split("_", 4)[4]: s.value  # s_<use case>_m<model version>_r<own scores>_<criterion>
         for s in at.slider
         if s.key and s.key.startswith(f"s_{key}_")
     }
@@ -57,19 +57,45 @@ def test_a_link_to_another_use_case_opens_it_on_the_same_page(app_for, database_
     assert at.query_params["uc"] == first and set(sliders_of(at, first).values()) == {3}
 
 
-def test_saved_scores_show_in_a_form_keyed_by_the_new_version(app_for, database_url, engine, admin):
+def test_saved_scores_show_in_a_form_keyed_by_what_was_saved(app_for, database_url, engine, admin):
     first, _second = two_use_cases_one_scored(engine, admin)
     at = app_for(database_url, "pages/score.py")
     at.selectbox(key="score_uc").set_value(first).run()
     old_keys = set(sliders_of(at, first))
-    assert any(s.key.startswith(f"s_{first}_v1_") for s in at.slider)
+    old_form = {s.key for s in at.slider}
     for slider in at.slider:
         slider.set_value(2)
     next(b for b in at.button if b.label == "Save my scores").click().run()
     assert not at.exception and not at.error
     at.selectbox(key="score_uc").set_value(first).run()
-    assert not any(s.key.startswith(f"s_{first}_v1_") for s in at.slider)
+    assert not old_form & {s.key for s in at.slider}
     assert sliders_of(at, first).keys() == old_keys and set(sliders_of(at, first).values()) == {2}
+
+
+def test_another_reviewer_saving_meanwhile_does_not_lose_what_is_being_entered(
+    app_for, database_url, engine, admin
+):
+    from sqlmodel import Session, select
+
+    from portfolio.models import Assessment
+    from portfolio.services import people
+
+    first, _second = two_use_cases_one_scored(engine, admin)
+    at = app_for(database_url, "pages/score.py")
+    at.selectbox(key="score_uc").set_value(first).run()
+    for slider in at.slider:
+        slider.set_value(2)
+    with db.unit_of_work(engine) as session:
+        rita = people.create_person(
+            session, admin, name="Rita Reviewer", email="rita@example.org", roles=["reviewer"]
+        )
+        other = people.actor_for(session, rita.email)
+        assessments.record_assessment(session, other, first, score_all(4), expected_version=1)
+    next(b for b in at.button if b.label == "Save my scores").click().run()
+    assert not at.exception and not at.error
+    with Session(engine) as session:
+        mine = session.exec(select(Assessment).where(Assessment.reviewer_id == admin.id)).all()
+        assert len(mine) == 2  # the second use case's, and the one just entered on the first
 
 
 def test_the_use_case_and_log_results_pages_open_the_use_case_a_link_names(
