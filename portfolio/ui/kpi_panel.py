@@ -223,7 +223,7 @@ def _trend(kpi: dict[str, Any], history: pd.DataFrame) -> None:
 
 def _card(kpi: dict[str, Any], history: pd.DataFrame, actor: Actor | None) -> None:
     status = KpiStatus(kpi["status"])
-    with st.container(border=True):
+    with st.container(border=True, key=f"kpi_card_{kpi['id']}"):
         head, chart = st.columns([1, 1], gap="large")
         with head:
             st.markdown(f"**{plain(kpi['name'])}**")
@@ -246,7 +246,7 @@ def _card(kpi: dict[str, Any], history: pd.DataFrame, actor: Actor | None) -> No
 
 
 def _retired_card(kpi: dict[str, Any], history: pd.DataFrame) -> None:
-    with st.container(border=True):
+    with st.container(border=True, key=f"retired_kpi_card_{kpi['id']}"):
         head, chart = st.columns([1, 1], gap="large")
         with head:
             st.markdown(f"**{plain(kpi['name'])}**")
