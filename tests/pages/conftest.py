@@ -32,15 +32,26 @@ def seed(url: str) -> None:
         engine.dispose()
 
 
+USE_CASE_TABS = ("Overview", "Scores", "KPIs and results", "Decisions and history", "Lessons", "Audit trail")
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open a tab of the use case page, as a click does: only the open tab runs, so its content appears on the
+    rerun. (AppTest cannot click a tab; the tabs' key holds the open one.)"""
+    at.session_state["uc_tab"] = label
+    return at.run()
+
+
 @pytest.fixture
 def app_for(monkeypatch):
-    """`app_for(url, page=None, uc=None)` runs the app against `url`, opening `page` and choosing use case `uc`.
+    """`app_for(url, page=None, uc=None, tab=None)` runs the app against `url`, opening `page`, choosing use case
+    `uc` and opening the use case page's `tab`.
     (AppTest does not restore widgets bound to query parameters; the browser tests cover the URL.)
 
     Local mode, also on PostgreSQL: PORTFOLIO_REQUIRE_SIGN_IN=false, since a PostgreSQL database otherwise
     requires sign-in (tests/pages/test_sign_in_pages.py tests sign-in itself)."""
 
-    def run(url: str, page: str | None = None, uc: str | None = None) -> AppTest:
+    def run(url: str, page: str | None = None, uc: str | None = None, tab: str | None = None) -> AppTest:
         monkeypatch.setenv("PORTFOLIO_DATABASE_URL", url)
         monkeypatch.setenv("PORTFOLIO_DEMO_ON_FIRST_START", "false")
         monkeypatch.setenv("PORTFOLIO_LOCAL_PERSON_EMAIL", LOCAL_EMAIL)
@@ -52,6 +63,8 @@ def app_for(monkeypatch):
         at.run()
         if uc:
             at.selectbox(key="uc").set_value(uc).run()
+        if tab:
+            open_tab(at, tab)
         return at
 
     return run

@@ -47,7 +47,7 @@ def test_cards_offer_only_the_decisions_the_person_may_take(app_for, demo_url):
 
 
 def test_a_use_case_shows_its_charter_reviews_and_flags(app_for, demo_url):
-    at = app_for(demo_url, "pages/use_case.py", uc="UC-0003")
+    at = app_for(demo_url, "pages/use_case.py", uc="UC-0003", tab="Decisions and history")
     assert not at.exception
     shown = texts(at)
     assert "Pilot purgatory: 230 days in pilot (limit 180)" in shown

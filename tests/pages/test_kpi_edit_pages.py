@@ -65,7 +65,7 @@ def submit(at, form: str):
 
 def test_a_kpi_is_edited_in_place_with_problems_beside_their_fields(app_for, database_url):
     key, kpi_id, bare_id = with_kpis(database_url)
-    at = app_for(database_url, "pages/use_case.py", uc=key)
+    at = app_for(database_url, "pages/use_case.py", uc=key, tab="KPIs and results")
     assert not at.exception
     assert [e.label for e in at.expander].count("Edit or retire this KPI") == 2  # the bare KPI renders too
     version = stored(database_url, kpi_id).version
@@ -95,7 +95,7 @@ def test_a_kpi_is_edited_in_place_with_problems_beside_their_fields(app_for, dat
 
 def test_a_kpi_is_retired_with_a_reason_and_kept_in_a_folded_section(app_for, database_url):
     key, kpi_id, _ = with_kpis(database_url)
-    at = app_for(database_url, "pages/use_case.py", uc=key)
+    at = app_for(database_url, "pages/use_case.py", uc=key, tab="KPIs and results")
     version = stored(database_url, kpi_id).version
     submit(at, f"kpi_retire_{kpi_id}_{version}")
     assert not at.exception

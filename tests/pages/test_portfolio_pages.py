@@ -1,6 +1,7 @@
 """The portfolio and use-case pages, as a user sees them (AppTest)."""
 
 from portfolio.models import Stage
+from tests.pages.conftest import USE_CASE_TABS, open_tab
 from tests.pages.shown import as_shown
 
 
@@ -50,7 +51,14 @@ def test_use_case_detail_shows_everything_recorded(app_for, demo_url):
     at = app_for(demo_url, "pages/use_case.py", uc="UC-0001")
     assert not at.exception
     assert as_shown(at.title[0].value) == "Customer-service assistant for simple questions"
-    shown = texts(at).replace("\\", "")  # typed text is escaped for Markdown; read it as shown
+    # Only the open tab runs: read each tab as a person opening them in turn would.
+    shown, charts, decisions = "", 0, []
+    for tab in USE_CASE_TABS:
+        open_tab(at, tab)
+        assert not at.exception, tab
+        shown += texts(at).replace("\\", "")  # typed text is escaped for Markdown; read it as shown
+        charts += len(at.get("vega_lite_chart"))
+        decisions += [m.value for m in at.markdown]
     for fact in (
         "Tomás Ferreira",
         "30% of simple customer questions",
@@ -67,13 +75,13 @@ def test_use_case_detail_shows_everything_recorded(app_for, demo_url):
         "Lessons",
         "Audit trail",
     ]
-    assert len(at.get("vega_lite_chart")) == 5  # one trend per KPI
-    assert any("Pilot gate: :green[Go]" in m.value for m in at.markdown)
+    assert charts == 5  # one trend per KPI
+    assert any("Pilot gate: :green[Go]" in value for value in decisions)
     assert any("badge[" in m.value and "Scale-up" in m.value for m in at.markdown)
 
 
 def test_a_stopped_use_case_shows_its_lesson(app_for, demo_url):
-    at = app_for(demo_url, "pages/use_case.py", uc="UC-0007")
+    at = app_for(demo_url, "pages/use_case.py", uc="UC-0007", tab="Lessons")
     assert not at.exception
     shown = texts(at).replace("\\", "")
     assert "A campaign model trained on commercial data alone raised returns" in shown
@@ -81,7 +89,7 @@ def test_a_stopped_use_case_shows_its_lesson(app_for, demo_url):
 
 
 def test_disagreeing_reviewers_are_flagged(app_for, demo_url):
-    at = app_for(demo_url, "pages/use_case.py", uc="UC-0003")
+    at = app_for(demo_url, "pages/use_case.py", uc="UC-0003", tab="Scores")
     assert any("disagree" in w.value for w in at.warning)
 
 

@@ -64,7 +64,7 @@ def test_a_use_case_without_kpis_points_to_where_they_are_added(app_for, databas
 
 def test_adding_a_kpi_from_the_catalogue_on_the_use_case(app_for, database_url, admin, engine):
     key = propose(engine, admin)
-    at = app_for(database_url, "pages/use_case.py", uc=key)
+    at = app_for(database_url, "pages/use_case.py", uc=key, tab="KPIs and results")
     assert not at.exception
     template = at.selectbox(key=f"template_{key}_0")
     template.set_value(next(o for o in template.options if o.startswith("First-contact resolution"))).run()
@@ -79,7 +79,7 @@ def test_adding_a_kpi_from_the_catalogue_on_the_use_case(app_for, database_url, 
 
 
 def test_value_and_costs_on_the_use_case(app_for, demo_url):
-    at = app_for(demo_url, "pages/use_case.py", uc="UC-0004")
+    at = app_for(demo_url, "pages/use_case.py", uc="UC-0004", tab="KPIs and results")
     values = {m.label: m.value for m in at.metric}
     assert values["One-off cost"] == "€180,000"
     assert values["Net value, first year"].startswith("€") and values["Net value, first year"] != "€0"
