@@ -6,6 +6,7 @@ import pytest
 from portfolio.ui.navigation import PAGES
 from portfolio.ui.text import plain
 from tests.markup_portfolio import FRAGMENTS, MARKUP, add_markup_everywhere
+from tests.pages.conftest import USE_CASE_TABS, open_tab
 
 # Proto fields that Streamlit renders as Markdown: bodies of markdown, captions, headings and alerts; labels
 # and help of widgets, metrics, expanders, tabs and links; a radio's options; a dialog's title.
@@ -46,9 +47,14 @@ def test_every_page_shows_typed_markup_as_typed(app_for, database_url, engine, a
     key = add_markup_everywhere(engine, admin)
     at = app_for(database_url, page, uc=key if page == "pages/use_case.py" else None)
     assert not at.exception, at.exception
-    problems = unescaped(at)
-    assert problems == [], "\n".join(f"{k}: {t}" for k, t in problems)
-    assert html_with_typed_text(at) == []
+    # The use case page runs only its open tab: check each tab in turn.
+    for tab in USE_CASE_TABS if page == "pages/use_case.py" else (None,):
+        if tab:
+            open_tab(at, tab)
+            assert not at.exception, at.exception
+        problems = unescaped(at)
+        assert problems == [], "\n".join(f"{k}: {t}" for k, t in problems)
+        assert html_with_typed_text(at) == []
 
 
 @pytest.mark.parametrize("page", ["pages/use_case.py", "pages/board.py", "pages/lessons.py"])

@@ -20,7 +20,7 @@ def one_unmeasured(url: str) -> str:
 
 def test_a_use_case_without_a_money_kpi_shows_its_value_as_not_measured(app_for, database_url):
     key = one_unmeasured(database_url)
-    at = app_for(database_url, "pages/use_case.py", uc=key)
+    at = app_for(database_url, "pages/use_case.py", uc=key, tab="KPIs and results")
     assert not at.exception
     assert metric(at, "Value per month") == "Not measured"
     assert metric(at, "Net value, first year") == "Not measured"
