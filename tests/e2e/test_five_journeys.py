@@ -7,11 +7,13 @@ can take them, the gate dialog preselects no decision, labels every field distin
 at once, and no page shows a stored key, "None" or a machine timestamp."""
 
 import re
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
 
-from tests.e2e.conftest import settle
+from tests.conftest import TEST_POSTGRES_URL, _drop_postgres_database
+from tests.e2e.conftest import fresh_database, launch_app, settle, stop_app
 from tests.e2e.test_gate_journey import decide
 from tests.e2e.test_propose_and_score_journey import choose
 from tests.pages.test_labels_on_every_page import _problems
@@ -25,6 +27,26 @@ REVIEWERS = (
 )
 APPROVER = ("Sofia Marín", "sofia.marin@meridian.example")
 TITLE = "Shift handover notes drafted from the ward log"
+
+
+@pytest.fixture(scope="module")
+def journeys_server(backend, tmp_path_factory) -> Iterator[str]:
+    """The app on a demo database of its own: the use case proposed here never shifts the keys that other
+    journeys, sharing the demo server, expect."""
+    url = fresh_database(backend, tmp_path_factory, "journeys")
+    process, address = launch_app(url, tmp_path_factory.mktemp("journeys-log") / "streamlit.log")
+    yield address
+    stop_app(process)
+    if backend == "postgresql" and TEST_POSTGRES_URL:
+        _drop_postgres_database(url)
+
+
+@pytest.fixture
+def page(browser, journeys_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 def open_as(page, server: str, path: str, person: tuple[str, str]) -> None:
@@ -52,7 +74,8 @@ def main(page):
     return page.locator('[data-testid="stMain"]')
 
 
-def test_five_journeys_as_the_roles_they_need(page, server, tmp_path):
+def test_five_journeys_as_the_roles_they_need(page, journeys_server, tmp_path):
+    server = journeys_server
     # 1. Propose, as a contributor. The person stays across a reload (kept in the address).
     open_as(page, server, "propose", CONTRIBUTOR)
     page.reload()
