@@ -279,8 +279,9 @@ def import_button(file: Upload, table: SourceTable, options: ImportOptions, plan
         return
     summary = result.plan.summary()
     st.session_state[DONE] = (
-        f"Imported {plain(file.name)}: {summary['created']:,} created, {summary['updated']:,} updated, "
-        f"{summary['unchanged']:,} unchanged, {summary['refused']:,} refused. The import is in the audit trail."
+        file.name,
+        f"Import done: {summary['created']:,} created, {summary['updated']:,} updated, "
+        f"{summary['unchanged']:,} unchanged, {summary['refused']:,} refused. It is recorded in the audit trail.",
     )
     st.rerun()
 
@@ -292,7 +293,10 @@ def import_section() -> None:
         return
     done = st.session_state.pop(DONE, None)
     if done:
-        st.success(plain(done), icon=":material/check_circle:")
+        # Alerts show Markdown escapes literally, so the file's name (typed text) goes in a caption below.
+        file_name, message = done
+        st.success(message, icon=":material/check_circle:")
+        st.caption(plain(f"From {file_name}."))
         st.page_link("pages/portfolio.py", label="See them on the Portfolio", icon=":material/table_view:")
     file = upload()
     if file is None:

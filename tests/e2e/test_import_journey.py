@@ -71,7 +71,8 @@ def test_upload_map_preview_import_and_see_them_on_the_portfolio(page, import_se
     assert metrics.filter(has_text="Refused").inner_text().split()[-1] == "1"
     assert page.get_by_text("has no title").count() == 1  # in the refusals table
     page.get_by_role("button", name="Import 2 use cases").click()
-    page.get_by_text("Imported depot-inventory.csv: 2 created").wait_for(timeout=60_000)
+    page.get_by_text("Import done: 2 created").wait_for(timeout=60_000)
+    assert page.get_by_text("From depot-inventory.csv.").count() == 1
     settle(page)
     shoot(page, "imported")
     page.get_by_role("link", name="See them on the Portfolio").click()

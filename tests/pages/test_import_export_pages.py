@@ -84,7 +84,8 @@ def test_upload_map_preview_and_import(app_for, database_url):
     assert stored(database_url) == {}  # the preview wrote nothing
     at.button(key=f"import_{DIGEST}").click().run()
     assert not at.exception
-    assert "Imported inventory.csv: 3 created, 0 updated, 0 unchanged, 1 refused." in as_shown(texts(at))
+    assert "Import done: 3 created, 0 updated, 0 unchanged, 1 refused." in as_shown(texts(at))
+    assert "From inventory.csv." in as_shown(texts(at))
     cases = stored(database_url)
     assert {t: u.stage for t, u in cases.items()} == {
         "Claims triage": "production",
