@@ -1,7 +1,6 @@
 """`portfolio snapshot …`: take, list, export and compare quarterly snapshots from the command line (or a
 scheduler). Bad input gives one clear message and exit code 2; nothing is written unless all went well."""
 
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +12,7 @@ from sqlmodel import Session
 from portfolio import db
 from portfolio.config import load_settings
 from portfolio.errors import DatabaseUnavailable, InvalidInput, PortfolioError
-from portfolio.files import write_atomically
+from portfolio.files import target_path, write_atomically
 from portfolio.reports.compare import Comparison
 
 BAD_INPUT = 2
@@ -121,17 +120,6 @@ def list_command(database_url: DatabaseUrl = None) -> None:
         )
 
 
-def _target(out: Path, file_name: str) -> Path:
-    path = out / file_name if out.is_dir() else out
-    if not path.parent.is_dir():
-        raise InvalidInput({"out": f"The folder {path.parent} does not exist; create it or choose another."})
-    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise InvalidInput(
-            {"out": f"Cannot write {path}: permission denied. Choose a folder you can write to."}
-        )
-    return path
-
-
 @snapshot_app.command("export")
 def export(
     quarter: QuarterArgument,
@@ -150,7 +138,7 @@ def export(
         engine = _engine(database_url)
         with Session(engine) as session:
             made = export_snapshot(session, snapshots.get_snapshot(session, quarter), fmt)
-        path = _target(out, made.file_name)
+        path = target_path(out, made.file_name)
         write_atomically(path, made.data)
     except PortfolioError as error:
         _fail(error)

@@ -67,13 +67,16 @@ class DemoBuilder:
         if "impact" in case:
             self.score(case, key, history)
         # Dated lessons are written in the stage the use case was in on that day.
-        dated = sorted(LESSONS.get(case["title"], []), key=lambda lesson: -lesson["days_ago"])
+        told = [*LESSONS.get(case["title"], []), *case.get("lessons", [])]
+        dated = sorted(
+            (lesson for lesson in told if "days_ago" in lesson), key=lambda lesson: -lesson["days_ago"]
+        )
         for stage, days_ago in case["history"][1:]:
             while dated and dated[0]["days_ago"] > days_ago:
                 self.write_lesson(owner, key, dated.pop(0))
             with events_dated(_at(days_ago, self.now)):
                 self.enter(case, key, Stage(stage), days_ago, history)
-        for lesson in [*dated, *case.get("lessons", [])]:
+        for lesson in [*dated, *(lesson for lesson in told if "days_ago" not in lesson)]:
             self.write_lesson(owner, key, lesson)
 
     def propose(self, case: dict[str, Any], owner: Actor, at: datetime) -> UseCase:

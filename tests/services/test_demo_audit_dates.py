@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from portfolio import db
-from portfolio.models import AuditEvent, Measurement, Snapshot, StageChange, UseCase, utc_now
+from portfolio.models import AuditEvent, Lesson, Measurement, Snapshot, StageChange, UseCase, utc_now
 from portfolio.services.audit import events_dated, record_event
 
 
@@ -33,6 +33,7 @@ def test_stage_moves_in_the_audit_trail_carry_the_dates_of_the_stage_history(dem
                 select(Measurement.measured_on).order_by(Measurement.measured_on.desc())
             ).first()
             snapshot_times = session.exec(select(Snapshot.taken_at)).all()
+            lessons_written = session.exec(select(Lesson.created_at)).all()
     finally:
         engine.dispose()
     assert len(history) == 36
@@ -45,6 +46,10 @@ def test_stage_moves_in_the_audit_trail_carry_the_dates_of_the_stage_history(dem
         t.date() for t in snapshot_times
     )
     assert max(at.date() for at, action in events if action == "measurements.logged") <= last_result
+    # Every lesson of the story is recorded on its day, none at the moment the demo was loaded.
+    loaded = now - timedelta(minutes=5)
+    assert all(at < loaded for at, action in events if action == "lesson.recorded")
+    assert all(written < loaded for written in lessons_written)
 
 
 def test_events_dated_is_scoped_to_its_block_and_never_dates_an_event_in_the_future(engine, admin):
