@@ -147,6 +147,7 @@ def run_import(
     the import as one audit event. Refused rows are reported in the result's plan, not written."""
     require_role(session, actor, Role.contributor, "import use cases")
     plan = preview_import(session, table, options)
+    _require_approver_to_change_publication(session, actor, plan)
     report = progress or (lambda _share, _message: None)
     now = utc_now()
     people = _add_people(session, plan.people_to_add)
@@ -312,6 +313,25 @@ def _new_record(
             "version": 1,
         }
     )
+
+
+def _require_approver_to_change_publication(session: Session, actor: Actor, plan: ImportPlan) -> None:
+    """What the public AI register shows is an approver's decision (as on the use case page), also when a
+    file's publish column would change it; a file that leaves it as it is needs no more than a contributor."""
+    given = [row for row in plan.rows if row.action in ("create", "update") and "publish" in row.values]
+    if not given:
+        return
+    current = load_existing(session).by_key if any(row.action == "update" for row in given) else {}
+    for row in given:
+        before = bool(current[row.key]["publish"]) if row.action == "update" else False
+        if bool(row.values["publish"]) != before:
+            require_role(
+                session,
+                actor,
+                Role.approver,
+                f"change what the public AI register shows (the file's publish column, row {row.row})",
+            )
+            return
 
 
 def _updated_record(

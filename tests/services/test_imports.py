@@ -225,6 +225,26 @@ def test_a_viewer_cannot_import(engine, admin):
     assert counts(engine) == before
 
 
+def test_only_an_approver_changes_the_public_register_through_a_file(engine, admin):
+    """Publishing is an approver's decision on the use case page; a file's publish column is no way around it."""
+    with db.unit_of_work(engine) as session:
+        people.create_person(session, admin, name="Cleo", email="cleo@example.org", roles=["contributor"])
+        cleo = people.actor_for(session, "cleo@example.org")
+    register = "Title,Problem,publish\nChat assistant,Answers questions,{}\nRoute planner,Plans routes,no\n"
+    before = counts(engine)
+    with pytest.raises(NotAllowed, match=r"public AI register.*row 2"):
+        do_import(engine, cleo, register.format("yes"))
+    assert counts(engine) == before
+    do_import(engine, cleo, register.format("no"))  # nothing published: a contributor's import
+    assert [u.publish for u in all_use_cases(engine)] == [False, False]
+    do_import(engine, admin, register.format("yes"))  # an approver publishes through the file
+    assert [u.publish for u in all_use_cases(engine)] == [True, False]
+    do_import(engine, cleo, register.format("yes"))  # leaving it as it is needs no approver
+    with pytest.raises(NotAllowed, match="public AI register"):
+        do_import(engine, cleo, register.format("no"))  # taking it off the register does
+    assert [u.publish for u in all_use_cases(engine)] == [True, False]
+
+
 def test_the_command_line_imports_with_flags_and_reports(database_url, admin, tmp_path):
     path = tmp_path / "register.csv"
     path.write_text("Name,Unit,Phase\nA,X,beta-pilot\nB,Y,Mystery\n")
