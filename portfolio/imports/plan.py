@@ -20,6 +20,8 @@ from portfolio.services.audit import json_safe
 from portfolio.validation import text_problem
 
 IDENTITY = re.compile(r"^[0-9a-f]{64}$")
+# A key names a use case in addresses (?uc=) and on every page, so it is an identifier, never free text.
+KEY = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,19}$")
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 NAME_AND_EMAIL = re.compile(r"^(.*?)\s*<([^<>]+@[^<>]+)>$")
 # Import field -> use-case column where the names differ.
@@ -231,9 +233,13 @@ def plan_import(
             refusals.extend(problems)
             continue
         key = (fields.pop("key", None) or "").strip().upper() or None
-        if key and len(key) > 20:
+        if key and not KEY.match(key):
             refusals.append(
-                RowProblem(row_number, _column_of(mapping, "key"), "the key is longer than 20 characters")
+                RowProblem(
+                    row_number,
+                    _column_of(mapping, "key"),
+                    "the key must be up to 20 letters, digits, dots, hyphens or underscores, like UC-0042",
+                )
             )
             continue
         if "external_id" in fields:

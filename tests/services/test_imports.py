@@ -225,6 +225,17 @@ def test_a_viewer_cannot_import(engine, admin):
     assert counts(engine) == before
 
 
+def test_a_key_from_a_file_is_an_identifier_never_markup(engine, admin):
+    """A file may carry the portfolio's own keys (its export does); a key shows on every page and in
+    addresses, so one that is not an identifier refuses its row and writes nothing."""
+    before = counts(engine)
+    result = do_import(engine, admin, "Key,Title\nUC-0042,Kept\n**X**,Bold\nUC-1234567890123456789,Long\n")
+    refused = {problem.row: problem.problem for problem in result.plan.refusals}
+    assert set(refused) == {3, 4} and all("letters, digits" in text for text in refused.values())
+    assert [u.key for u in all_use_cases(engine)] == ["UC-0042"]
+    assert counts(engine)["use_case"] == before["use_case"] + 1
+
+
 def test_only_an_approver_changes_the_public_register_through_a_file(engine, admin):
     """Publishing is an approver's decision on the use case page; a file's publish column is no way around it."""
     with db.unit_of_work(engine) as session:
