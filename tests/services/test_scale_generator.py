@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from portfolio import db
 from portfolio.cli import app
-from portfolio.demo.scale import PATHS, generate_scale_portfolio
+from portfolio.demo.scale import generate_scale_portfolio
+from portfolio.demo.scale_use_cases import PATHS
 from portfolio.errors import RuleViolation
 from portfolio.lifecycle import GATE_INTO
 from portfolio.models import Stage
