@@ -128,9 +128,9 @@ def stop_with_lesson(
     at = check_moment(at, "at", "The date of the stop")
     lesson = _add_lesson(session, actor, use_case, lesson_fields, at=at)
     if use_case.stage == Stage.pilot:
-        from portfolio.services.gates import _log_review
+        from portfolio.services.gates.pilots import log_pilot_review
 
-        _log_review(
+        log_pilot_review(
             session,
             actor,
             use_case,
