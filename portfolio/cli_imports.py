@@ -1,9 +1,11 @@
 """The `portfolio import`, `portfolio export` and `portfolio publish` commands (registered in cli.py)."""
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn, Protocol, TypeVar
 
 import typer
+from sqlmodel import Session
 
 from portfolio import db
 from portfolio.config import load_settings
@@ -134,7 +136,7 @@ def _report(plan, dry_run: bool) -> None:
 BAD_INPUT = 2
 
 
-def _fail_input(error: Exception) -> None:
+def _fail_input(error: Exception) -> NoReturn:
     """Bad input (an unknown format, a path that cannot be written) ends with exit code 2; a database that
     cannot be used with 1, as every other command."""
     from portfolio.errors import DatabaseUnavailable
@@ -143,23 +145,41 @@ def _fail_input(error: Exception) -> None:
     raise typer.Exit(1 if isinstance(error, DatabaseUnavailable) else BAD_INPUT)
 
 
-def _write_file(out: Path, made) -> Path:
+class MadeFile(Protocol):
+    file_name: str
+    data: bytes
+
+
+Made = TypeVar("Made", bound=MadeFile)
+
+
+def _write_from_portfolio(
+    fmt: str,
+    out: Path,
+    database_url: str | None,
+    check_format: Callable[[str], object],
+    make: Callable[[Session, str], Made],
+) -> tuple[Path, Made]:
+    """What `export` and `publish` share: check the format, make the file from the live portfolio, write it
+    to `out` (a file, or a folder to write it into) whole or not at all; every problem ends the command."""
     from portfolio.files import target_path, write_atomically
-
-    path = target_path(out, made.file_name)
-    try:
-        write_atomically(path, made.data)
-    except OSError as error:
-        raise InvalidInput(
-            {"out": f"Cannot write {out}: {error.strerror or error}. Nothing was written."}
-        ) from None
-    return path
-
-
-def _read_engine(database_url: str | None):
     from portfolio.startup import prepare_database
 
-    return prepare_database(load_settings(database_url=database_url, demo_on_first_start=False))
+    try:
+        check_format(fmt)
+        engine = prepare_database(load_settings(database_url=database_url, demo_on_first_start=False))
+        with Session(engine) as session:
+            made = make(session, fmt)
+        path = target_path(out, made.file_name)
+        try:
+            write_atomically(path, made.data)
+        except OSError as error:
+            raise InvalidInput(
+                {"out": f"Cannot write {out}: {error.strerror or error}. Nothing was written."}
+            ) from None
+    except PortfolioError as error:
+        _fail_input(error)
+    return path, made
 
 
 def export_command(
@@ -168,19 +188,9 @@ def export_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Export the whole live portfolio (every field and other attribute) as CSV or Excel; it imports back."""
-    from sqlmodel import Session
-
     from portfolio.reports.portfolio_export import check_format, export_portfolio
 
-    try:
-        check_format(fmt)
-        engine = _read_engine(database_url)
-        with Session(engine) as session:
-            made = export_portfolio(session, fmt)
-        path = _write_file(out, made)
-    except PortfolioError as error:
-        _fail_input(error)
-        return
+    path, made = _write_from_portfolio(fmt, out, database_url, check_format, export_portfolio)
     typer.echo(f"Wrote {path}: {made.use_cases:,} use cases ({len(made.data):,} bytes).")
 
 
@@ -190,17 +200,7 @@ def publish_command(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Write the public AI register: the use cases marked for publication, as CSV or a static HTML page."""
-    from sqlmodel import Session
-
     from portfolio.reports.register import check_format, publish_register
 
-    try:
-        check_format(fmt)
-        engine = _read_engine(database_url)
-        with Session(engine) as session:
-            made = publish_register(session, fmt)
-        path = _write_file(out, made)
-    except PortfolioError as error:
-        _fail_input(error)
-        return
+    path, made = _write_from_portfolio(fmt, out, database_url, check_format, publish_register)
     typer.echo(f"Wrote {path}: {made.entries:,} use cases marked for publication ({len(made.data):,} bytes).")
