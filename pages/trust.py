@@ -22,21 +22,21 @@ st.caption(
 chosen = filter_bar("t_", ["sector", "team"])
 filters = trust.TrustFilter(chosen.sectors, chosen.teams)
 overview = read(trust.trust_overview, filters)
+counts = trust.trust_counts(overview)
 
 metrics = st.columns(4)
-metrics[0].metric("Customer-facing use cases", len(overview))
-metrics[1].metric("Without a trust KPI", int(overview["gaps"].map(lambda g: "No trust KPI" in g).sum()))
-metrics[2].metric("Customers not told about the AI", int((~overview["ai_disclosure"].astype(bool)).sum()))
-metrics[3].metric("No path to a person", int((~overview["human_path"].astype(bool)).sum()))
+metrics[0].metric("Customer-facing use cases", counts.customer_facing)
+metrics[1].metric("Without a trust KPI", counts.without_trust_kpi)
+metrics[2].metric("Customers not told about the AI", counts.not_told)
+metrics[3].metric("No path to a person", counts.no_path_to_person)
 
 if overview.empty:
     st.info("No active customer-facing use case matches these filters.", icon=":material/filter_alt_off:")
     st.stop()
 
-gaps = overview[overview["gaps"].map(len) > 0]
-if not gaps.empty:
+if counts.with_gaps:
     st.warning(
-        f"{plural(len(gaps), 'customer-facing use case')} without a trust safeguard (a trust KPI, telling customers about the "
+        f"{plural(counts.with_gaps, 'customer-facing use case')} without a trust safeguard (a trust KPI, telling customers about the "
         "AI, or a path to a person). They are listed first.",
         icon=":material/shield:",
     )
@@ -69,11 +69,11 @@ TRENDS_PER_PAGE = 9
 def trends_panel() -> None:
     """A page of trust KPI trends, weakest status first; paging reruns only this panel."""
     st.subheader("Trust KPIs over the last twelve months")
-    listed = read(trust.trust_kpis, filters)
-    if listed.empty:
+    total, _ = read(trust.trust_kpi_page, filters, 0, 0)
+    if not total:
         st.caption("No trust or fairness KPI is defined for these use cases yet.")
         return
-    pages = max(1, -(-len(listed) // TRENDS_PER_PAGE))
+    pages = max(1, -(-total // TRENDS_PER_PAGE))
     page_number = 1
     if pages > 1:
         page_number = st.number_input(
@@ -84,10 +84,10 @@ def trends_panel() -> None:
             step=1,
             key=f"trust_trends_page_{filters.sectors}_{filters.teams}",
         )
-    shown = listed.iloc[(page_number - 1) * TRENDS_PER_PAGE : page_number * TRENDS_PER_PAGE]
+    _, shown = read(trust.trust_kpi_page, filters, (page_number - 1) * TRENDS_PER_PAGE, TRENDS_PER_PAGE)
     st.caption(
         f"Trust KPIs {(page_number - 1) * TRENDS_PER_PAGE + 1:,}–{(page_number - 1) * TRENDS_PER_PAGE + len(shown):,}"
-        f" of {len(listed):,}: monthly means."
+        f" of {total:,}: monthly means."
     )
     trends = read(trust.trust_trends, filters, 12, tuple(int(i) for i in shown["kpi_id"]))
     series = {kpi_id: points for kpi_id, points in trends.groupby("kpi_id", sort=False)}

@@ -2,24 +2,20 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import groupby
+from typing import Any
 
 import pandas as pd
+from sqlalchemy import and_
 from sqlmodel import Session, col, func, select
 
 from portfolio import frames
-from portfolio.kpi_status_sql import status_sql
+from portfolio.kpi_status_sql import SEVERITY, severity_sql, status_sql
 from portfolio.lifecycle import ACTIVE
 from portfolio.models import Kpi, KpiKind, KpiStatus, Measurement, UseCase, utc_now
-from portfolio.sql_functions import month_of
+from portfolio.sql_functions import binary_order, month_of
 
 TRUST_KINDS = (KpiKind.trust, KpiKind.fairness)
-STATUS_SEVERITY = [
-    KpiStatus.off_track,
-    KpiStatus.at_risk,
-    KpiStatus.no_recent_data,
-    KpiStatus.on_track,
-    KpiStatus.achieved,
-]
 
 
 @dataclass(frozen=True)
@@ -38,40 +34,11 @@ def _filtered(query, filters: TrustFilter):
     return query
 
 
-def _cases(session: Session, filters: TrustFilter) -> list:
-    # Plain columns, not ORM objects: thousands of entities cost far more than the query.
-    query = select(
-        UseCase.id,
-        UseCase.key,
-        UseCase.title,
-        UseCase.stage,
-        UseCase.sector,
-        UseCase.team,
-        UseCase.ai_disclosure,
-        UseCase.human_path,
-    )
-    return list(session.exec(_filtered(query, filters).order_by(UseCase.key)).all())
-
-
-def _trust_kpis(session: Session, filters: TrustFilter, today: date) -> list:
+def _status_and_severity(today: date) -> tuple[Any, Any]:
     # The status is computed in the database (the rule of portfolio.kpis, translated in
     # portfolio.kpi_status_sql): thousands of KPIs need no Python pass.
-    query = select(
-        Kpi.id,
-        Kpi.use_case_id,
-        UseCase.key,
-        Kpi.name,
-        Kpi.kind,
-        Kpi.unit,
-        status_sql(today).label("status"),
-    ).join(UseCase, UseCase.id == Kpi.use_case_id)
-    return list(
-        session.exec(
-            _filtered(query, filters)
-            .where(col(Kpi.kind).in_(TRUST_KINDS), col(Kpi.retired_on).is_(None))
-            .order_by(Kpi.id)
-        )
-    )
+    status = status_sql(today)
+    return status.label("status"), severity_sql(status).label("severity")
 
 
 OVERVIEW_COLUMNS = [
@@ -94,43 +61,77 @@ def trust_overview(
 ) -> pd.DataFrame:
     """One row per active customer-facing use case, KPI statuses as of `today` (default: now); gaps first."""
     today = today or utc_now().date()
-    cases = _cases(session, filters)
-    kpis: dict[int, list] = {}
-    for kpi in _trust_kpis(session, filters, today):
-        kpis.setdefault(kpi.use_case_id, []).append(kpi)
+    status, severity = _status_and_severity(today)
+    trust_kpi = and_(
+        Kpi.use_case_id == UseCase.id, col(Kpi.kind).in_(TRUST_KINDS), col(Kpi.retired_on).is_(None)
+    )
+    # One query, plain columns (thousands of ORM objects cost far more than the query): each use case with
+    # its trust KPIs in order, or one row with none.
+    query = _filtered(
+        select(
+            UseCase.key,
+            UseCase.title,
+            UseCase.stage,
+            UseCase.sector,
+            UseCase.team,
+            UseCase.ai_disclosure,
+            UseCase.human_path,
+            Kpi.name,
+            Kpi.kind,
+            status,
+            severity,
+        ).join(Kpi, trust_kpi, isouter=True),
+        filters,
+    ).order_by(binary_order(UseCase.key), Kpi.id)
     rows = []
-    for case in cases:
-        own = kpis.get(case.id, [])
+    for _, group in groupby(session.exec(query).all(), key=lambda row: row[0]):
+        own = list(group)
+        case = own[0]
+        kpis = [k for k in own if k.name is not None]
         gaps = []
-        if not any(k.kind == KpiKind.trust for k in own):
+        if not any(k.kind == KpiKind.trust for k in kpis):
             gaps.append("No trust KPI")
         if not case.ai_disclosure:
             gaps.append("Customers not told about the AI")
         if not case.human_path:
             gaps.append("No path to a person")
-        statuses = [KpiStatus(k.status) for k in own]
-        worst = min(statuses, key=STATUS_SEVERITY.index).value if statuses else None
         rows.append(
-            {
-                "key": case.key,
-                "title": case.title,
-                "stage": case.stage,
-                "sector": case.sector,
-                "team": case.team,
-                "trust_kpis": len(own),
-                "worst_status": worst,
-                "statuses": "; ".join(f"{k.name}: {s.label}" for k, s in zip(own, statuses, strict=True)),
-                "ai_disclosure": case.ai_disclosure,
-                "human_path": case.human_path,
-                "gaps": gaps,
-            }
+            (
+                case.key,
+                case.title,
+                case.stage,
+                case.sector,
+                case.team,
+                len(kpis),
+                SEVERITY[min(k.severity for k in kpis)].value if kpis else None,
+                "; ".join(f"{k.name}: {KpiStatus(k.status).label}" for k in kpis),
+                case.ai_disclosure,
+                case.human_path,
+                gaps,
+            )
         )
-    frame = frames.frame(rows, OVERVIEW_COLUMNS)
-    return (
-        frame.assign(_gaps=frame["gaps"].map(len))
-        .sort_values(["_gaps", "key"], ascending=[False, True])
-        .drop(columns="_gaps")
-        .reset_index(drop=True)
+    rows.sort(key=lambda row: -len(row[-1]))  # gaps first; stable, so in key order within
+    return frames.frame(rows, OVERVIEW_COLUMNS)
+
+
+@dataclass(frozen=True)
+class TrustCounts:
+    customer_facing: int
+    without_trust_kpi: int
+    not_told: int
+    no_path_to_person: int
+    with_gaps: int
+
+
+def trust_counts(overview: pd.DataFrame) -> TrustCounts:
+    """The counts above the trust table, from `trust_overview`'s rows."""
+    gaps = overview["gaps"].tolist()
+    return TrustCounts(
+        customer_facing=len(overview),
+        without_trust_kpi=sum(1 for g in gaps if "No trust KPI" in g),
+        not_told=sum(1 for told in overview["ai_disclosure"].tolist() if not told),
+        no_path_to_person=sum(1 for path in overview["human_path"].tolist() if not path),
+        with_gaps=sum(1 for g in gaps if g),
     )
 
 
@@ -138,24 +139,35 @@ TREND_COLUMNS = ["kpi_id", "key", "kpi", "unit", "direction", "baseline", "targe
 TRUST_KPI_COLUMNS = ["kpi_id", "key", "kpi", "status"]
 
 
+def _trust_kpis_query(filters: TrustFilter, today: date) -> Any:
+    """Every trust and fairness KPI of the filtered use cases with its status, weakest first, then by key."""
+    status, severity = _status_and_severity(today)
+    query = select(Kpi.id, UseCase.key, Kpi.name, status).join(UseCase, UseCase.id == Kpi.use_case_id)
+    return (
+        _filtered(query, filters)
+        .where(col(Kpi.kind).in_(TRUST_KINDS), col(Kpi.retired_on).is_(None))
+        .order_by(severity, binary_order(UseCase.key), Kpi.id)
+    )
+
+
 def trust_kpis(
     session: Session, filters: TrustFilter = TrustFilter(), *, today: date | None = None
 ) -> pd.DataFrame:
     """Every trust and fairness KPI of the filtered use cases with its status as of `today`, weakest first:
     the order in which the page shows their trends, a page at a time."""
-    today = today or utc_now().date()
-    rows = [
-        {"kpi_id": k.id, "key": k.key, "kpi": k.name, "status": k.status}
-        for k in _trust_kpis(session, filters, today)
-    ]
-    frame = frames.frame(rows, TRUST_KPI_COLUMNS)
-    severity = frame["status"].map(lambda s: STATUS_SEVERITY.index(KpiStatus(s)))
-    return (
-        frame.assign(_severity=severity)
-        .sort_values(["_severity", "key", "kpi_id"])
-        .drop(columns="_severity")
-        .reset_index(drop=True)
-    )
+    query = _trust_kpis_query(filters, today or utc_now().date())
+    return frames.frame(session.exec(query).all(), TRUST_KPI_COLUMNS)
+
+
+def trust_kpi_page(
+    session: Session, filters: TrustFilter, offset: int, limit: int, *, today: date | None = None
+) -> tuple[int, pd.DataFrame]:
+    """How many trust and fairness KPIs `trust_kpis` lists, and `limit` of them from `offset`: the page of
+    trends on screen, sorted and cut in the database."""
+    query = _trust_kpis_query(filters, today or utc_now().date())
+    total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    shown = session.exec(query.offset(offset).limit(limit)).all()
+    return total, frames.frame(shown, TRUST_KPI_COLUMNS)
 
 
 def trust_trends(

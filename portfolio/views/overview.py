@@ -20,7 +20,6 @@ Stable API (the snapshot and the report rely on these names; add fields, do not 
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
-from statistics import median
 from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
@@ -40,7 +39,7 @@ from portfolio.models import (
     Stage,
     utc_now,
 )
-from portfolio.quarters import quarter_of, start_of_day
+from portfolio.quarters import Quarter, quarter_of, start_of_day
 from portfolio.scoring import priority, quadrant
 from portfolio.services.pipeline import stage_limits
 from portfolio.services.results import hourly_rate
@@ -493,39 +492,26 @@ def _headline(
     tomorrow = start_of_day(today + timedelta(days=1))
     rate = hourly_rate(session)
 
-    then = q.counts_by_stage_as_of(session, scope, quarter.starts_at)
-    stopped_now = q.stopped_between(session, scope, quarter.starts_at, tomorrow)
-    stopped_then = q.stopped_between(session, scope, previous.starts_at, previous.ends_at)
     value_now, net_now, valued, measured, of = _value_figures(q.value_now(session, scope), rate)
-    value_then, net_then, *_ = _value_figures(
-        q.value_as_of(session, scope, quarter.starts_at, previous.last_day), rate
-    )
     on_time_now, due_now = _decisions_on_time(session, scope, quarter.starts_at, tomorrow, today)
-    on_time_then, _ = _decisions_on_time(
-        session, scope, previous.starts_at, previous.ends_at, quarter.first_day
-    )
+    stopped_now = q.stopped_between(session, scope, quarter.starts_at, tomorrow)
+    # Last quarter's figures: frozen in its snapshot when one was taken (unfiltered only), else counted from
+    # the history; the history is not read when the snapshot has them all.
+    snapshot = _previous_snapshot(session, previous.label) if filters.is_empty else None
+    frozen = previous_figures(snapshot) if snapshot is not None else {}
+    if all(key in frozen for key in HEADLINE_LABELS):
+        history, basis = dict(frozen), dict.fromkeys(frozen, "")
+    else:
+        history = _history(session, scope, quarter, rate)
+        basis = {key: "history" if value is not None else "" for key, value in history.items()}
+    for key in frozen:
+        history[key], basis[key] = frozen[key], f"snapshot {previous.label}"
 
     def count(stages: tuple[str, ...], counts: dict[str, int]) -> int:
         return sum(counts.get(s, 0) for s in stages)
 
     active = tuple(s.value for s in ACTIVE)
     scaled = (Stage.scale_up.value, Stage.production.value)
-    history = {
-        "active": count(active, then) if then else None,
-        "pilots": count((Stage.pilot.value,), then) if then else None,
-        "scaled_or_live": count(scaled, then) if then else None,
-        "stopped_this_quarter": len(stopped_then) if then else None,
-        "value_per_year": value_then if then else None,
-        "net_value_first_year": net_then if then else None,
-        "pilot_decisions_on_time": on_time_then,
-    }
-    basis = {key: "history" if value is not None else "" for key, value in history.items()}
-    snapshot = _previous_snapshot(session, previous.label) if filters.is_empty else None
-    if snapshot is not None:
-        frozen = previous_figures(snapshot)
-        for key in history:
-            if key in frozen:
-                history[key], basis[key] = frozen[key], f"snapshot {previous.label}"
 
     explanations = {
         "active": "Proposed, assessed, in pilot, scaling up or in production.",
@@ -575,6 +561,34 @@ def _headline(
     ]
 
 
+def _history(session: Session, scope: q.Scope, quarter: Quarter, rate: float) -> dict[str, float | None]:
+    """The headline figures as they stood at the end of the quarter before `quarter`, from the history."""
+    previous = quarter.previous()
+    then = q.counts_by_stage_as_of(session, scope, quarter.starts_at)
+    if not then:
+        return dict.fromkeys(HEADLINE_LABELS)
+    stopped_then = q.stopped_between(session, scope, previous.starts_at, previous.ends_at)
+    value_then, net_then, *_ = _value_figures(
+        q.value_as_of(session, scope, quarter.starts_at, previous.last_day), rate
+    )
+    on_time_then, _ = _decisions_on_time(
+        session, scope, previous.starts_at, previous.ends_at, quarter.first_day
+    )
+
+    def count(stages: tuple[str, ...]) -> int:
+        return sum(then.get(s, 0) for s in stages)
+
+    return {
+        "active": count(tuple(s.value for s in ACTIVE)),
+        "pilots": count((Stage.pilot.value,)),
+        "scaled_or_live": count((Stage.scale_up.value, Stage.production.value)),
+        "stopped_this_quarter": len(stopped_then),
+        "value_per_year": value_then,
+        "net_value_first_year": net_then,
+        "pilot_decisions_on_time": on_time_then,
+    }
+
+
 def _previous_snapshot(session: Session, quarter_label: str) -> dict[str, Any] | None:
     content = session.exec(
         select(Snapshot.content)
@@ -600,17 +614,15 @@ def _flow(
         entered[target].append(key)
         left[source] += 1
         pairs[(source, target)].append(key)
-    stays: dict[str, list[int]] = defaultdict(list)
     stint_since = start_of_day(today - timedelta(days=STINT_WINDOW_DAYS))
-    for stage, days in q.stay_days_since(session, scope, stint_since, today, [s.value for s in ACTIVE]):
-        stays[stage].append(days)
+    stays = q.stay_medians_since(session, scope, stint_since, today, [s.value for s in ACTIVE])
     flow = [
         StageFlow(
             stage.value,
             len(entered.get(stage, [])),
             left.get(stage, 0),
-            float(median(stays[stage])) if stays.get(stage) else None,
-            len(stays.get(stage, [])),
+            stays[stage][0] if stage in stays else None,
+            stays[stage][1] if stage in stays else 0,
             limits.get(stage),
             build.subset(
                 f"entered:{stage.value}",
