@@ -4,15 +4,14 @@ the history with the overview's own queries and rules (as the overview computes 
 the app, the snapshot and the board report never disagree. The other totals are counted from the frozen rows,
 so each can be traced to the rows beside it."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from portfolio import lifecycle
-from portfolio.lifecycle import ACTIVE
-from portfolio.models import GateOutcome, KpiStatus, Snapshot, SnapshotStatus, Stage
-from portfolio.quarters import quarter_of, start_of_day
+from portfolio.models import GateOutcome, KpiStatus, Stage
+from portfolio.quarters import quarter_of
 from portfolio.services.results import hourly_rate
 from portfolio.services.snapshot_content import (
     GAP_NO_PERSON,
@@ -22,14 +21,9 @@ from portfolio.services.snapshot_content import (
     TRUST_KINDS,
 )
 from portfolio.views import overview_queries as q
-from portfolio.views.overview import (
-    HEADLINE_LABELS,
-    OverviewFilter,
-    _decisions_on_time,  # the overview's own rules, reused so the figures match
-    _value_figures,
-    overview,
-    previous_figures,
-)
+from portfolio.views.overview import overview
+from portfolio.views.overview_headline import HEADLINE_LABELS, figures_as_of, previous_snapshot
+from portfolio.views.overview_model import OverviewFilter, previous_figures
 
 
 def portfolio_totals(
@@ -89,40 +83,6 @@ def _rounded(value: Any) -> Any:
     return round(float(value), 2) if isinstance(value, float) else value
 
 
-def figures_as_of(session: Session, day: date) -> dict[str, float | None]:
-    """The headline figures as the portfolio stood at the end of `day`, from the history."""
-    scope = q.Scope()
-    quarter = quarter_of(day)
-    cutoff = start_of_day(day + timedelta(days=1))
-    by_stage = q.counts_by_stage_as_of(session, scope, cutoff)
-    if not by_stage:
-        return {key: None for key in HEADLINE_LABELS}
-    value, net, *_ = _value_figures(q.value_as_of(session, scope, cutoff, day), hourly_rate(session))
-    on_time, _ = _decisions_on_time(session, scope, quarter.starts_at, cutoff, day + timedelta(days=1))
-
-    def count(stages: tuple[str, ...]) -> int:
-        return sum(by_stage.get(s, 0) for s in stages)
-
-    return {
-        "active": count(tuple(s.value for s in ACTIVE)),
-        "pilots": count((Stage.pilot.value,)),
-        "scaled_or_live": count((Stage.scale_up.value, Stage.production.value)),
-        "stopped_this_quarter": len(q.stopped_between(session, scope, quarter.starts_at, cutoff)),
-        "value_per_year": value,
-        "net_value_first_year": net,
-        "pilot_decisions_on_time": on_time,
-    }
-
-
-def _frozen(session: Session, quarter_label: str) -> dict[str, float | None]:
-    content = session.exec(
-        select(Snapshot.content)
-        .where(Snapshot.quarter == quarter_label, Snapshot.status == SnapshotStatus.current)
-        .order_by(col(Snapshot.taken_at).desc())
-    ).first()
-    return previous_figures(content) if isinstance(content, dict) else {}
-
-
 def headline_figures(session: Session, *, as_of: date, today: date) -> list[dict[str, Any]]:
     """The overview's headline figures with last quarter's values, as plain data for a snapshot."""
     if as_of == today:
@@ -130,10 +90,12 @@ def headline_figures(session: Session, *, as_of: date, today: date) -> list[dict
             {name: _rounded(getattr(figure, name)) for name in FIELDS}
             for figure in overview(session, OverviewFilter(), today=today).headline
         ]
-    now = figures_as_of(session, as_of)
+    rate = hourly_rate(session)
+    now = figures_as_of(session, q.Scope(), as_of, rate)
     previous = quarter_of(as_of).previous()
-    frozen = _frozen(session, previous.label)
-    then = frozen or figures_as_of(session, previous.last_day)
+    snapshot = previous_snapshot(session, previous.label)
+    frozen = previous_figures(snapshot) if snapshot is not None else {}
+    then = frozen or figures_as_of(session, q.Scope(), previous.last_day, rate)
     basis = f"snapshot {previous.label}" if frozen else "history"
     return [
         {

@@ -31,7 +31,8 @@ from portfolio.ui.format import (
     plural,
 )
 from portfolio.ui.text import plain
-from portfolio.views.overview import UNCLASSIFIED, Drill, Figure, Overview, OverviewFilter
+from portfolio.views.overview import UNCLASSIFIED
+from portfolio.views.overview_model import Drill, Figure, Overview, OverviewFilter
 
 PORTFOLIO = "pages/portfolio.py"
 USE_CASE = "pages/use_case.py"

@@ -15,18 +15,18 @@ Stable API (the snapshot and the report rely on these names; add fields, do not 
   `balance`, `governance`, `lessons`: the page's panels, in that order.
 - `subsets`: the use cases behind a figure or mark that no stage filter expresses, by id; each `Drill`
   names either stages (the portfolio filtered by stage) or a subset id (or both).
+
+The content's dataclasses are in `portfolio.views.overview_model`, the headline figures in
+`portfolio.views.overview_headline`.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from datetime import date, timedelta
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from portfolio.kpi_status_sql import SEVERITY
-from portfolio.kpis import monthly_value, net_value_first_year
-from portfolio.labels import plural
 from portfolio.lifecycle import ACTIVE
 from portfolio.models import (
     EXIT_STAGES,
@@ -34,17 +34,36 @@ from portfolio.models import (
     AiActTier,
     KpiKind,
     KpiStatus,
-    Snapshot,
-    SnapshotStatus,
     Stage,
     utc_now,
 )
-from portfolio.quarters import Quarter, quarter_of, start_of_day
+from portfolio.quarters import quarter_of, start_of_day
 from portfolio.scoring import priority, quadrant
 from portfolio.services.pipeline import stage_limits
-from portfolio.services.results import hourly_rate
 from portfolio.services.use_cases import quadrant_thresholds
 from portfolio.views import overview_queries as q
+from portfolio.views.overview_headline import headline
+from portfolio.views.overview_model import (
+    BacklogItem,
+    BalanceCell,
+    Drill,
+    GapItem,
+    GovernanceGap,
+    KpiAlert,
+    LessonItem,
+    MatrixPoint,
+    MoveCount,
+    Overview,
+    OverviewFilter,
+    PurgatoryItem,
+    StageCount,
+    StageFlow,
+    StatusCount,
+    Subset,
+    SubsetCollector,
+    TrustGap,
+    TrustHealth,
+)
 
 FLOW_WINDOW_DAYS = 90  # "moves in the last quarter": a rolling three months, so the figure is never stale
 STINT_WINDOW_DAYS = 365  # median time in stage: stays that are current or ended in the last year
@@ -62,263 +81,6 @@ TRUST_KPI_KINDS = (KpiKind.trust, KpiKind.fairness)
 UNCLASSIFIED = "not_classified"  # the balance's name for a use case without an EU AI Act tier yet
 
 
-@dataclass(frozen=True)
-class OverviewFilter:
-    """The page's filters; empty means all."""
-
-    sectors: tuple[str, ...] = ()
-    teams: tuple[str, ...] = ()
-    tiers: tuple[str, ...] = ()
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.sectors or self.teams or self.tiers)
-
-
-@dataclass(frozen=True)
-class Drill:
-    """Where a figure or chart mark leads: the portfolio filtered by `stages`, `sectors`, `teams` and `tiers`
-    (each on top of the overview's own filters), narrowed to `Overview.subsets[subset]` when one is named."""
-
-    stages: tuple[str, ...] = ()
-    subset: str | None = None
-    sectors: tuple[str, ...] = ()
-    teams: tuple[str, ...] = ()
-    tiers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Subset:
-    label: str
-    keys: list[str]
-
-
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    label: str
-    value: float | None
-    unit: str  # "count", "EUR" or "%"
-    previous: float | None  # the same figure at the end of the previous quarter
-    previous_basis: str  # "snapshot 2026-Q3", "history", or "" when there is nothing to compare with
-    explanation: str
-    drill: Drill
-
-    @property
-    def change(self) -> float | None:
-        if self.value is None or self.previous is None:
-            return None
-        return round(self.value - self.previous, 2)
-
-
-@dataclass(frozen=True)
-class StageCount:
-    stage: str
-    count: int
-    drill: Drill
-
-
-@dataclass(frozen=True)
-class StageFlow:
-    stage: str
-    entered: int  # moves into the stage in the flow window
-    left: int  # moves out of it in the flow window
-    median_days: float | None  # median stay: current stays so far and stays ended in the last year
-    stays: int  # how many stays the median is over
-    limit_days: int | None
-    drill: Drill
-
-
-@dataclass(frozen=True)
-class MoveCount:
-    from_stage: str
-    to_stage: str
-    count: int
-    drill: Drill
-
-
-@dataclass(frozen=True)
-class PurgatoryItem:
-    key: str
-    title: str
-    owner: str | None
-    team: str
-    days_in_pilot: int
-    limit_days: int
-    decision_on: date | None
-    decision_overdue: bool
-    over_limit: bool
-    extensions: int
-    paused: bool
-
-
-@dataclass(frozen=True)
-class StatusCount:
-    """Use cases in `stage` whose worst KPI status is `status`."""
-
-    stage: str
-    status: str
-    count: int
-    drill: Drill
-
-
-@dataclass(frozen=True)
-class KpiAlert:
-    key: str
-    title: str
-    stage: str
-    kpi: str
-    status: str
-    unit: str
-    latest_value: float | None
-    latest_on: date | None
-    target: float | None
-
-
-@dataclass(frozen=True)
-class TrustGap:
-    key: str  # no_trust_kpi, no_disclosure, no_human_path, trust_off_track
-    label: str
-    count: int
-    drill: Drill
-
-
-@dataclass(frozen=True)
-class TrustHealth:
-    customer_facing: int  # active customer-facing use cases
-    gaps: list[TrustGap]
-    drill: Drill
-
-
-@dataclass(frozen=True)
-class MatrixPoint:
-    key: str
-    title: str
-    stage: str
-    impact: float
-    risk: float
-    quadrant: str
-
-
-@dataclass(frozen=True)
-class BacklogItem:
-    key: str
-    title: str
-    stage: str
-    impact: float
-    risk: float
-    priority: float
-    quadrant: str
-
-
-@dataclass(frozen=True)
-class BalanceCell:
-    dimension: str  # sector, team or tier
-    value: str  # the sector, team or tier (UNCLASSIFIED for no tier yet)
-    stage: str
-    count: int
-    drill: Drill
-
-
-@dataclass(frozen=True)
-class GapItem:
-    key: str
-    title: str
-    stage: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class GovernanceGap:
-    key: str  # high_risk_without_dpia, prohibited, no_owner, single_reviewer
-    label: str
-    explanation: str
-    items: list[GapItem]  # the first LIST_LIMIT
-    drill: Drill
-    count: int = 0  # all of them
-
-
-@dataclass(frozen=True)
-class LessonItem:
-    key: str
-    use_case_title: str
-    title: str
-    outcome: str
-    category: str
-    do_differently: str
-    recorded_on: date
-
-
-@dataclass(frozen=True)
-class Overview:
-    today: date
-    quarter: str
-    previous_quarter: str
-    filters: OverviewFilter
-    portfolio_size: int  # use cases in the whole portfolio, whatever the filters
-    use_cases: int  # use cases matching the filters
-    headline: list[Figure]
-    funnel: list[StageCount]
-    flow_window_days: int
-    moves_in_window: int
-    flow: list[StageFlow]
-    moves: list[MoveCount]
-    purgatory: list[PurgatoryItem]
-    kpi_health: list[StatusCount]
-    without_kpis: int  # use cases in KPI_HEALTH_STAGES with no KPI at all
-    kpi_alerts: list[KpiAlert]
-    trust: TrustHealth
-    impact_threshold: float
-    risk_threshold: float
-    matrix: list[MatrixPoint]
-    backlog: list[BacklogItem]
-    balance: list[BalanceCell]
-    governance: list[GovernanceGap]
-    lessons: list[LessonItem]
-    subsets: dict[str, Subset] = field(default_factory=dict)
-    purgatory_total: int = 0  # `purgatory` lists the first LIST_LIMIT, most pressing first
-    kpi_alerts_total: int = 0  # `kpi_alerts` lists the first LIST_LIMIT, worst first
-    matrix_total: int = 0  # `matrix` holds the MATRIX_POINTS highest-priority scored use cases
-
-    @property
-    def is_empty(self) -> bool:
-        """Nothing in the portfolio at all (not merely nothing matching the filters)."""
-        return self.portfolio_size == 0
-
-    def figure(self, key: str) -> Figure:
-        return next(f for f in self.headline if f.key == key)
-
-    def keys_behind(self, subset: str) -> list[str]:
-        found = self.subsets.get(subset)
-        return list(found.keys) if found else []
-
-
-def to_content(value: Any) -> Any:
-    """An Overview (or any part of it) as JSON-able data: dicts, lists, strings, numbers, None; dates as ISO."""
-    if hasattr(value, "__dataclass_fields__"):
-        value = asdict(value)
-    if isinstance(value, dict):
-        return {str(k): to_content(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_content(v) for v in value]
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
-
-
-def previous_figures(content: dict[str, Any]) -> dict[str, float | None]:
-    """The headline figures frozen in a snapshot's content, by key. Accepts the overview's content at the top
-    level or under "overview"; unknown shapes give nothing (the history is used instead)."""
-    source = content.get("overview", content) if isinstance(content, dict) else {}
-    headline = source.get("headline") if isinstance(source, dict) else None
-    figures: dict[str, float | None] = {}
-    for item in headline if isinstance(headline, list) else []:
-        if isinstance(item, dict) and isinstance(item.get("key"), str):
-            value = item.get("value")
-            figures[item["key"]] = float(value) if isinstance(value, int | float) else None
-    return figures
-
-
 def use_cases_behind(
     session: Session, filters: OverviewFilter, subset: str, today: date | None = None
 ) -> Subset | None:
@@ -330,24 +92,13 @@ def use_cases_behind(
 # --- assembling the page ------------------------------------------------------------------------------------
 
 
-class _Builder:
-    """Collects subsets while the panels are built, so every drill names a subset that exists."""
-
-    def __init__(self) -> None:
-        self.subsets: dict[str, Subset] = {}
-
-    def subset(self, subset_id: str, label: str, keys: list[str], stages: tuple[str, ...] = ()) -> Drill:
-        self.subsets[subset_id] = Subset(label, sorted(set(keys)))
-        return Drill(stages=stages, subset=subset_id)
-
-
 def overview(
     session: Session, filters: OverviewFilter = OverviewFilter(), today: date | None = None
 ) -> Overview:
     """The overview for `filters` as of `today` (default: today in UTC)."""
     today = today or utc_now().date()
     scope = q.Scope(filters.sectors, filters.teams, filters.tiers)
-    build = _Builder()
+    build = SubsetCollector()
     limits = stage_limits(session)
     by_stage = q.counts_by_stage(session, scope)
     impact_threshold, risk_threshold = quadrant_thresholds(session)
@@ -360,7 +111,7 @@ def overview(
         filters=filters,
         portfolio_size=q.count_all(session),
         use_cases=sum(by_stage.values()),
-        headline=_headline(session, scope, filters, today, by_stage, build),
+        headline=headline(session, scope, filters, today, by_stage, build),
         funnel=[
             StageCount(stage.value, by_stage.get(stage, 0), Drill(stages=(stage.value,)))
             for stage in (*STAGE_ORDER, *EXIT_STAGES)
@@ -409,200 +160,11 @@ def overview(
     )
 
 
-# --- headline figures ---------------------------------------------------------------------------------------
-
-HEADLINE_LABELS = {
-    "active": "Active use cases",
-    "pilots": "Pilots",
-    "scaled_or_live": "Scaling up or live",
-    "stopped_this_quarter": "Stopped this quarter",
-    "value_per_year": "Value delivered per year",
-    "net_value_first_year": "Net value, first year",
-    "pilot_decisions_on_time": "Pilot decisions on time",
-}
-
-
-class ValueFigures(NamedTuple):
-    per_year: float | None  # None: no use case's value is measured
-    net_first_year: float | None
-    behind: list[str]  # keys with value or cost recorded
-    measured: int  # how many use cases' value is measured
-    of: int  # out of how many
-
-
-def _value_figures(
-    rows: list[tuple[str, float | None, float | None, str | None, float | None]], rate: float
-) -> ValueFigures:
-    """Value per year and first-year net value from value rows, over the use cases whose value is measured (a
-    business KPI in money or hours per month with a recorded value): one without is not measured, which is
-    not the same as worth nothing, so it counts in neither total."""
-    units: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
-    costs: dict[str, tuple[float | None, float | None]] = {}
-    for key, running, one_off, unit, latest in rows:
-        costs[key] = (running, one_off)
-        if unit is not None:
-            units[key].append((unit, latest))
-    per_month = {key: monthly_value(units.get(key, []), rate) for key in costs}
-    measured = {key: value for key, value in per_month.items() if value is not None}
-    behind = [key for key in costs if per_month[key] or costs[key][0] or costs[key][1]]
-    if not measured:
-        return ValueFigures(None, None, behind, 0, len(costs))
-    net = sum(net_value_first_year(value, *costs[key]) or 0.0 for key, value in measured.items())
-    return ValueFigures(
-        round(12 * sum(measured.values()), 2), round(net, 2), behind, len(measured), len(costs)
-    )
-
-
-def _measured_words(measured: int, of: int) -> str:
-    if not of:
-        return ""
-    if not measured:
-        return "No active use case measures its value yet, so it is not measured (rather than €0)."
-    return (
-        f"Value measured for {measured} of the {plural(of, 'active use case')}; the others are not measured, "
-        "and are left out rather than counted as €0."
-    )
-
-
-def _decisions_on_time(
-    session: Session, scope: q.Scope, start: datetime, end: datetime, due_before: date
-) -> tuple[float | None, list[str]]:
-    """Share (0–100) of the pilot decisions due in [start, end) taken by the pilot's decision date: pilots
-    that left the pilot stage then (on time when on or before the charter's decision date), and pilots still
-    in pilot at the end whose decision date had passed (late). None when no decision was due."""
-    exits = q.pilot_exits_between(session, scope, start, end)
-    waiting = q.pilots_overdue_at(session, scope, end, due_before)
-    keys = [key for key, _, _ in exits] + waiting
-    if not keys:
-        return None, []
-    on_time = sum(1 for _, left, due in exits if due is None or left.date() <= due)
-    return round(100 * on_time / len(keys), 1), keys
-
-
-def _headline(
-    session: Session,
-    scope: q.Scope,
-    filters: OverviewFilter,
-    today: date,
-    by_stage: dict[str, int],
-    build: _Builder,
-) -> list[Figure]:
-    quarter = quarter_of(today)
-    previous = quarter.previous()
-    tomorrow = start_of_day(today + timedelta(days=1))
-    rate = hourly_rate(session)
-
-    value_now, net_now, valued, measured, of = _value_figures(q.value_now(session, scope), rate)
-    on_time_now, due_now = _decisions_on_time(session, scope, quarter.starts_at, tomorrow, today)
-    stopped_now = q.stopped_between(session, scope, quarter.starts_at, tomorrow)
-    # Last quarter's figures: frozen in its snapshot when one was taken (unfiltered only), else counted from
-    # the history; the history is not read when the snapshot has them all.
-    snapshot = _previous_snapshot(session, previous.label) if filters.is_empty else None
-    frozen = previous_figures(snapshot) if snapshot is not None else {}
-    if all(key in frozen for key in HEADLINE_LABELS):
-        history, basis = dict(frozen), dict.fromkeys(frozen, "")
-    else:
-        history = _history(session, scope, quarter, rate)
-        basis = {key: "history" if value is not None else "" for key, value in history.items()}
-    for key in frozen:
-        history[key], basis[key] = frozen[key], f"snapshot {previous.label}"
-
-    def count(stages: tuple[str, ...], counts: dict[str, int]) -> int:
-        return sum(counts.get(s, 0) for s in stages)
-
-    active = tuple(s.value for s in ACTIVE)
-    scaled = (Stage.scale_up.value, Stage.production.value)
-
-    explanations = {
-        "active": "Proposed, assessed, in pilot, scaling up or in production.",
-        "pilots": "Use cases in the pilot stage now.",
-        "scaled_or_live": "Use cases scaling up or in production.",
-        "stopped_this_quarter": f"Use cases stopped since {quarter.first_day:%-d %B %Y}, each with its lesson.",
-        "value_per_year": "Active use cases whose value is measured: business KPIs kept in euros or hours per "
-        "month (latest values, hours at the hourly rate), times twelve. " + _measured_words(measured, of),
-        "net_value_first_year": "Per active use case whose value is measured: 12 × (value − running cost) − "
-        "one-off cost; added up. " + _measured_words(measured, of),
-        "pilot_decisions_on_time": "Of the pilots due for a decision this quarter (left the pilot stage, or "
-        "still waiting past their decision date), the share decided by their decision date.",
-    }
-    values: dict[str, tuple[float | None, str, Drill]] = {
-        "active": (count(active, by_stage), "count", Drill(stages=active)),
-        "pilots": (count((Stage.pilot.value,), by_stage), "count", Drill(stages=(Stage.pilot.value,))),
-        "scaled_or_live": (count(scaled, by_stage), "count", Drill(stages=scaled)),
-        "stopped_this_quarter": (
-            len(stopped_now),
-            "count",
-            build.subset("stopped_this_quarter", HEADLINE_LABELS["stopped_this_quarter"], stopped_now),
-        ),
-        "value_per_year": (
-            value_now,
-            "EUR",
-            build.subset("value", "Active use cases with value or cost recorded", valued, active),
-        ),
-        "net_value_first_year": (net_now, "EUR", Drill(stages=active, subset="value")),
-        "pilot_decisions_on_time": (
-            on_time_now,
-            "%",
-            build.subset("pilot_decisions_due", "Pilot decisions due this quarter", due_now),
-        ),
-    }
-    return [
-        Figure(
-            key,
-            HEADLINE_LABELS[key],
-            value,
-            unit,
-            history[key],
-            basis[key],
-            explanations[key],
-            drill,
-        )
-        for key, (value, unit, drill) in values.items()
-    ]
-
-
-def _history(session: Session, scope: q.Scope, quarter: Quarter, rate: float) -> dict[str, float | None]:
-    """The headline figures as they stood at the end of the quarter before `quarter`, from the history."""
-    previous = quarter.previous()
-    then = q.counts_by_stage_as_of(session, scope, quarter.starts_at)
-    if not then:
-        return dict.fromkeys(HEADLINE_LABELS)
-    stopped_then = q.stopped_between(session, scope, previous.starts_at, previous.ends_at)
-    value_then, net_then, *_ = _value_figures(
-        q.value_as_of(session, scope, quarter.starts_at, previous.last_day), rate
-    )
-    on_time_then, _ = _decisions_on_time(
-        session, scope, previous.starts_at, previous.ends_at, quarter.first_day
-    )
-
-    def count(stages: tuple[str, ...]) -> int:
-        return sum(then.get(s, 0) for s in stages)
-
-    return {
-        "active": count(tuple(s.value for s in ACTIVE)),
-        "pilots": count((Stage.pilot.value,)),
-        "scaled_or_live": count((Stage.scale_up.value, Stage.production.value)),
-        "stopped_this_quarter": len(stopped_then),
-        "value_per_year": value_then,
-        "net_value_first_year": net_then,
-        "pilot_decisions_on_time": on_time_then,
-    }
-
-
-def _previous_snapshot(session: Session, quarter_label: str) -> dict[str, Any] | None:
-    content = session.exec(
-        select(Snapshot.content)
-        .where(Snapshot.quarter == quarter_label, Snapshot.status == SnapshotStatus.current)
-        .order_by(col(Snapshot.taken_at).desc())
-    ).first()
-    return content if isinstance(content, dict) else None
-
-
 # --- flow ---------------------------------------------------------------------------------------------------
 
 
 def _flow(
-    session: Session, scope: q.Scope, today: date, limits: dict[Stage, int], build: _Builder
+    session: Session, scope: q.Scope, today: date, limits: dict[Stage, int], build: SubsetCollector
 ) -> dict[str, Any]:
     tomorrow = start_of_day(today + timedelta(days=1))
     since = start_of_day(today - timedelta(days=FLOW_WINDOW_DAYS))
@@ -678,7 +240,7 @@ def _purgatory(session: Session, scope: q.Scope, today: date, limit: int) -> lis
 
 
 def _kpi_health(
-    session: Session, scope: q.Scope, today: date, by_stage: dict[str, int], build: _Builder
+    session: Session, scope: q.Scope, today: date, by_stage: dict[str, int], build: SubsetCollector
 ) -> dict[str, Any]:
     stages = [s.value for s in KPI_HEALTH_STAGES]
     # Statuses are computed and ranked in SQL (portfolio.kpi_status_sql, the translation of the rule in
@@ -726,7 +288,7 @@ def _kpi_health(
     }
 
 
-def _trust(session: Session, scope: q.Scope, today: date, build: _Builder) -> TrustHealth:
+def _trust(session: Session, scope: q.Scope, today: date, build: SubsetCollector) -> TrustHealth:
     cases = q.customer_facing_active(session, scope)
     off_track = q.keys_with_kpi_status(
         session, scope, [k.value for k in TRUST_KPI_KINDS], KpiStatus.off_track.value, today
@@ -750,7 +312,7 @@ def _trust(session: Session, scope: q.Scope, today: date, build: _Builder) -> Tr
 # --- balance and governance ---------------------------------------------------------------------------------
 
 
-def _balance(session: Session, scope: q.Scope, build: _Builder) -> list[BalanceCell]:
+def _balance(session: Session, scope: q.Scope, build: SubsetCollector) -> list[BalanceCell]:
     totals: dict[tuple[str, str, str], int] = Counter()
     for sector, team, tier, stage, n in q.counts_for_balance(session, scope):
         totals[("sector", sector, stage)] += n
@@ -803,7 +365,7 @@ def _dpia_recorded(checklists: list[list[dict[str, Any]]]) -> bool:
     return any(item.get("key") == "dpia" and item.get("met") for items in checklists for item in items)
 
 
-def _governance(session: Session, scope: q.Scope, build: _Builder) -> list[GovernanceGap]:
+def _governance(session: Session, scope: q.Scope, build: SubsetCollector) -> list[GovernanceGap]:
     candidates = q.governance_candidates(session, scope)
     running = (Stage.pilot, Stage.scale_up, Stage.production)
     high_running = [c for c in candidates if c[3] == AiActTier.high and c[2] in running]

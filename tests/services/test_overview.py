@@ -14,13 +14,8 @@ from portfolio import db
 from portfolio.kpis import kpi_status
 from portfolio.models import Snapshot, utc_now
 from portfolio.quarters import quarter_of
-from portfolio.views.overview import (
-    Overview,
-    OverviewFilter,
-    overview,
-    previous_figures,
-    to_content,
-)
+from portfolio.views.overview import overview
+from portfolio.views.overview_model import Overview, OverviewFilter, previous_figures, to_content
 from tests.services.factories import propose
 
 TODAY = utc_now().date()
