@@ -13,7 +13,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,10 @@ FLOOR_SQL: dict[str, list[str]] = {
     "trust": [
         "SELECT u.key, u.title, u.ai_disclosure, u.human_path, k.name, k.latest_value, k.latest_on, k.target "
         "FROM use_case u LEFT JOIN kpi k ON k.use_case_id = u.id AND k.kind = 'trust' WHERE u.customer_facing",
+        # The first page of trends: nine trust KPIs' monthly means over a year.
+        "SELECT m.kpi_id, substr(CAST(m.measured_on AS TEXT), 1, 7) AS month, avg(m.value) FROM measurement m "
+        "WHERE m.kpi_id IN (SELECT k.id FROM kpi k WHERE k.kind = 'trust' ORDER BY k.id LIMIT 9) "
+        "AND m.measured_on >= :year_ago GROUP BY m.kpi_id, month",
     ],
     "use_case": [
         "SELECT * FROM use_case WHERE key = :uc",
@@ -71,6 +75,13 @@ FLOOR_SQL: dict[str, list[str]] = {
         "SELECT stage, sector, team, ai_act_tier, count(*) FROM use_case GROUP BY stage, sector, team, ai_act_tier",
         "SELECT k.use_case_id, k.kind, k.latest_value, k.latest_on, k.target, k.target_on, k.baseline FROM kpi k",
         "SELECT from_stage, to_stage, changed_at FROM stage_change WHERE changed_at >= :quarter_start",
+        # Last quarter's figures beside this quarter's: each use case's stage when the quarter began.
+        "SELECT to_stage, count(*) FROM (SELECT to_stage, row_number() OVER (PARTITION BY use_case_id "
+        "ORDER BY changed_at DESC) AS r FROM stage_change WHERE changed_at < :quarter_start) AS s WHERE r = 1 "
+        "GROUP BY to_stage",
+        # Median time in stage: every stay of the last year with its length.
+        "SELECT to_stage, changed_at, lead(changed_at) OVER (PARTITION BY use_case_id ORDER BY changed_at) "
+        "FROM stage_change",
     ],
     "lessons": ["SELECT * FROM lesson ORDER BY outcome LIMIT 50"],
     "audit": ["SELECT * FROM audit_event ORDER BY at DESC LIMIT 50"],
@@ -161,7 +172,11 @@ def measure_pages(repeat: int, sample_key: str) -> list[dict[str, Any]]:
 def measure_floor_sql(url: str, repeat: int, sample_key: str) -> dict[str, float]:
     engine = create_engine(url)
     quarter_start = date(date.today().year, 3 * ((date.today().month - 1) // 3) + 1, 1)
-    params = {"uc": sample_key, "quarter_start": quarter_start}
+    params = {
+        "uc": sample_key,
+        "quarter_start": quarter_start,
+        "year_ago": date.today() - timedelta(days=365),
+    }
     floors = {}
     with engine.connect() as connection:
         for path in [*FLOOR_SQL, "default"]:
