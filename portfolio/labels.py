@@ -7,7 +7,7 @@ read it, so a value reads the same everywhere. Exports meant for machines (round
 import math
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Any, overload
 
 from portfolio.checklist import APPLIES, MANUAL, RULES
 from portfolio.models.enums import Dimension
@@ -33,8 +33,13 @@ def humanise(key: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def label(enum_type: Any, value: Any, missing: str = EMPTY) -> str:
-    """An enum value (or its stored key) as a manager reads it; `missing` for nothing."""
+@overload
+def label(enum_type: Any, value: Any, missing: str = EMPTY) -> str: ...
+@overload
+def label(enum_type: Any, value: Any, missing: None) -> str | None: ...
+def label(enum_type: Any, value: Any, missing: str | None = EMPTY) -> str | None:
+    """An enum value (or its stored key) as a manager reads it; `missing` for nothing (None: an empty
+    spreadsheet cell)."""
     if _missing(value):
         return missing
     try:

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from portfolio import labels
 from portfolio.models import Gate, GateOutcome, KpiStatus, LessonOutcome, PilotDecision, Stage
 from portfolio.quarters import quarter_of
 from portfolio.reports.compare import Comparison, headline
-from portfolio.reports.snapshot_tables import day_text, label
 
 
 def money(value: float | None) -> str:
@@ -119,7 +119,7 @@ def board_report(
             c["title"],
             c["owner"],
             f"{c['days_in_stage']}",
-            day_text(c["decision_on"]),
+            labels.day(c["decision_on"]),
             "; ".join(c["flags"]),
         ]
         for c in sorted(cases, key=lambda c: -c["days_in_stage"])
@@ -130,7 +130,7 @@ def board_report(
     for c in cases:
         stage_of.setdefault(c["key"], c["stage"])
     concerns = [
-        [k["key"], k["use_case"], k["kpi"], label(KpiStatus, k["status"]) or ""]
+        [k["key"], k["use_case"], k["kpi"], labels.label(KpiStatus, k["status"], "")]
         for k in content["kpis"]
         if k["status"] in (KpiStatus.off_track, KpiStatus.no_recent_data)
         and stage_of.get(k["key"]) in (Stage.pilot, Stage.scale_up, Stage.production)
@@ -143,16 +143,16 @@ def board_report(
         "KPIs are off track."
     )
     trust_rows = [
-        [t["key"], t["title"], label(Stage, t["stage"]) or "", "; ".join(t["gaps"])]
+        [t["key"], t["title"], labels.label(Stage, t["stage"], ""), "; ".join(t["gaps"])]
         for t in content["trust"]
         if t["gaps"]
     ]
     decisions = [
         [
-            day_text(d["decided_on"]),
+            labels.day(d["decided_on"]),
             d["key"],
             d["use_case"],
-            f"{label(Gate, d['gate'])}: {label(GateOutcome, d['outcome'])}",
+            f"{labels.label(Gate, d['gate'])}: {labels.label(GateOutcome, d['outcome'])}",
             d["decided_by"],
             d["rationale"],
         ]
@@ -160,10 +160,10 @@ def board_report(
     ]
     reviews = [
         [
-            day_text(r["decided_on"]),
+            labels.day(r["decided_on"]),
             r["key"],
             r["use_case"],
-            label(PilotDecision, r["decision"]) or "",
+            labels.label(PilotDecision, r["decision"], ""),
             r["reason"],
         ]
         for r in content["pilot_reviews"]
@@ -173,15 +173,15 @@ def board_report(
         [
             lesson["key"],
             lesson["title"],
-            label(LessonOutcome, lesson["outcome"]) or "",
+            labels.label(LessonOutcome, lesson["outcome"], ""),
             lesson["do_differently"] or lesson["happened"],
         ]
         for lesson in sorted(content["lessons"], key=lambda item: order.get(item["outcome"], 3))
     ]
     return BoardReport(
         title=f"AI portfolio: board report for {content['quarter']}",
-        subtitle=f"The portfolio as it stood on {day_text(content['as_of'])}, {since}. "
-        f"Snapshot taken by {content['taken_by']} on {day_text(content['taken_at'])}.",
+        subtitle=f"The portfolio as it stood on {labels.day(content['as_of'])}, {since}. "
+        f"Snapshot taken by {content['taken_by']} on {labels.day(content['taken_at'])}.",
         headlines=headlines,
         purgatory=purgatory,
         kpi_concerns=concerns,

@@ -39,20 +39,8 @@ LESSON_COLUMNS = ["Recorded", "Key", "Use case", "Lesson", "Outcome", "Category"
 LESSON_COLUMNS += ["What we would do differently", "Author"]
 
 
-def label(enum_type: Any, value: Any, missing: str | None = None) -> str | None:
-    """The words of portfolio.labels; nothing stays an empty cell (None) unless told what to write."""
-    if value is None:
-        return missing
-    return labels.label(enum_type, value)
-
-
 def as_date(value: str | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None
-
-
-def day_text(value: str | date | None) -> str:
-    """ "7 May 2026", as people write it."""
-    return labels.day(as_date(value) if isinstance(value, str) else value)
 
 
 def yes_no(value: bool | None) -> str | None:
@@ -148,20 +136,20 @@ def use_cases_frame(content: dict[str, Any]) -> pd.DataFrame:
             {
                 "Key": c["key"],
                 "Use case": c["title"],
-                "Stage": label(Stage, c["stage"]),
+                "Stage": labels.label(Stage, c["stage"]),
                 "In stage since": as_date(c["stage_entered_on"]),
                 "Days in stage": c["days_in_stage"],
                 "Accountable owner": c["owner"],
                 "Team": c["team"],
-                "Sector": label(Sector, c["sector"]),
-                "EU AI Act tier": label(AiActTier, c["ai_act_tier"], "Not classified"),
+                "Sector": labels.label(Sector, c["sector"]),
+                "EU AI Act tier": labels.label(AiActTier, c["ai_act_tier"], "Not classified"),
                 "Customer-facing": yes_no(c["customer_facing"]),
                 "Impact (0-100)": c["impact"],
                 "Risk (0-100)": c["risk"],
-                "Quadrant": label(Quadrant, c["quadrant"], "Not scored"),
+                "Quadrant": labels.label(Quadrant, c["quadrant"], "Not scored"),
                 "Reviewers": c["reviewers"],
                 "KPIs": c["kpis"],
-                "Weakest KPI": label(KpiStatus, c["kpi_health"], "No KPI"),
+                "Weakest KPI": labels.label(KpiStatus, c["kpi_health"], "No KPI"),
                 "Pilot decision date": as_date(c["decision_on"]),
                 "Needs attention": "; ".join(c["flags"]),
                 "Trust gaps": "; ".join(c["trust_gaps"]),
@@ -182,16 +170,16 @@ def kpis_frame(content: dict[str, Any]) -> pd.DataFrame:
                 "Key": k["key"],
                 "Use case": k["use_case"],
                 "KPI": k["kpi"],
-                "Kind": label(KpiKind, k["kind"]),
+                "Kind": labels.label(KpiKind, k["kind"]),
                 "Unit": k["unit"],
-                "Direction": label(Direction, k["direction"]),
+                "Direction": labels.label(Direction, k["direction"]),
                 "Baseline": k["baseline"],
                 "Baseline date": as_date(k["baseline_on"]),
                 "Latest value": k["latest_value"],
                 "Latest date": as_date(k["latest_on"]),
                 "Target": k["target"],
                 "Target date": as_date(k["target_on"]),
-                "Status": label(KpiStatus, k["status"]),
+                "Status": labels.label(KpiStatus, k["status"]),
             }
             for k in content["kpis"]
         ],
@@ -205,10 +193,10 @@ def trust_frame(content: dict[str, Any]) -> pd.DataFrame:
             {
                 "Key": t["key"],
                 "Use case": t["title"],
-                "Stage": label(Stage, t["stage"]),
+                "Stage": labels.label(Stage, t["stage"]),
                 "Team": t["team"],
                 "Trust KPIs": t["trust_kpis"],
-                "Weakest trust KPI": label(KpiStatus, t["worst_status"], "No trust KPI"),
+                "Weakest trust KPI": labels.label(KpiStatus, t["worst_status"], "No trust KPI"),
                 "Trust KPIs off track": t["off_track"],
                 "Gaps": "; ".join(t["gaps"]) or "None",
             }
@@ -225,8 +213,8 @@ def gate_decisions_frame(content: dict[str, Any]) -> pd.DataFrame:
                 "Date": as_date(d["decided_on"]),
                 "Key": d["key"],
                 "Use case": d["use_case"],
-                "Gate": label(Gate, d["gate"]),
-                "Decision": label(GateOutcome, d["outcome"]),
+                "Gate": labels.label(Gate, d["gate"]),
+                "Decision": labels.label(GateOutcome, d["outcome"]),
                 "Decided by": d["decided_by"],
                 "Rationale": d["rationale"],
                 "Overrides": d["overrides"],
@@ -244,7 +232,7 @@ def pilot_reviews_frame(content: dict[str, Any]) -> pd.DataFrame:
                 "Date": as_date(r["decided_on"]),
                 "Key": r["key"],
                 "Use case": r["use_case"],
-                "Decision": label(PilotDecision, r["decision"]),
+                "Decision": labels.label(PilotDecision, r["decision"]),
                 "Decided by": r["decided_by"],
                 "Reason": r["reason"],
                 "New decision date": as_date(r["new_decision_on"]),
@@ -262,8 +250,8 @@ def stage_moves_frame(content: dict[str, Any]) -> pd.DataFrame:
                 "Date": as_date(m["moved_on"]),
                 "Key": m["key"],
                 "Use case": m["use_case"],
-                "From": label(Stage, m["from_stage"], "New proposal"),
-                "To": label(Stage, m["to_stage"]),
+                "From": labels.label(Stage, m["from_stage"], "New proposal"),
+                "To": labels.label(Stage, m["to_stage"]),
                 "By": m["moved_by"],
                 "Reason": m["reason"],
             }
@@ -281,8 +269,8 @@ def lessons_frame(content: dict[str, Any]) -> pd.DataFrame:
                 "Key": lesson["key"],
                 "Use case": lesson["use_case"],
                 "Lesson": lesson["title"],
-                "Outcome": label(LessonOutcome, lesson["outcome"]),
-                "Category": label(LessonCategory, lesson["category"]),
+                "Outcome": labels.label(LessonOutcome, lesson["outcome"]),
+                "Category": labels.label(LessonCategory, lesson["category"]),
                 "What happened": lesson["happened"],
                 "What we would do differently": lesson["do_differently"],
                 "Author": lesson["author"],
@@ -304,12 +292,12 @@ def movements_frame(comparison: Comparison | None) -> pd.DataFrame:
                 "Key": m["key"],
                 "Use case": m["title"],
                 "Movement": m["movement"],
-                "Stage before": label(Stage, m["stage_before"], "Not yet proposed"),
-                "Stage now": label(Stage, m["stage_after"]),
+                "Stage before": labels.label(Stage, m["stage_before"], "Not yet proposed"),
+                "Stage now": labels.label(Stage, m["stage_after"], None),
                 "Impact change": m["impact_change"],
                 "Risk change": m["risk_change"],
-                "Weakest KPI before": label(KpiStatus, m["kpi_health_before"]),
-                "Weakest KPI now": label(KpiStatus, m["kpi_health_after"]),
+                "Weakest KPI before": labels.label(KpiStatus, m["kpi_health_before"], None),
+                "Weakest KPI now": labels.label(KpiStatus, m["kpi_health_after"], None),
                 "Value per month change (EUR)": m["value_per_month_change"],
             }
             for m in comparison.movements.to_dict("records")
