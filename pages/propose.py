@@ -12,7 +12,7 @@ from portfolio.ui import context
 from portfolio.ui.editing import editor_rows
 from portfolio.ui.lessons_panel import suggestions_for_proposal
 from portfolio.ui.problems import FieldProblems
-from portfolio.ui.reads import read
+from portfolio.ui.reads import read, read_shared
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
 
@@ -70,8 +70,13 @@ problem = field(
 
 form.show("title", "problem")
 
-index = read(duplicates.similarity_index)
-matches = similarity.similar(index, title or "", problem or "") if (title or problem) else []
+# The portfolio's similarity index is built only once there is something to compare (building it for 10,000
+# use cases is most of this page's cost), then kept for the revision.
+matches = (
+    similarity.similar(read_shared(duplicates.similarity_index), title or "", problem or "")
+    if (title or problem)
+    else []
+)
 if matches:
     with st.container(border=True):
         st.warning(

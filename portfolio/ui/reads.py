@@ -20,31 +20,52 @@ T = TypeVar("T")
 MAX_ENTRIES = 48
 TTL_SECONDS = 600
 
-_caches: dict[str, Callable[..., Any]] = {}
+# A large result that every session only reads (an index of the whole portfolio) is kept once per process,
+# for a few revisions: st.cache_data would hand each rerun a copy, unpickling it every time.
+SHARED_MAX_ENTRIES = 4
+
+_caches: dict[tuple[str, bool], Callable[..., Any]] = {}
 _caches_lock = Lock()
 
 
-def _cache_for(name: str, query: Callable[..., Any]) -> Callable[..., Any]:
+def _cache_for(name: str, query: Callable[..., Any], *, shared: bool = False) -> Callable[..., Any]:
     with _caches_lock:
-        cached = _caches.get(name)
+        cached = _caches.get((name, shared))
         if cached is None:
 
             def run(url: str, revision: int, args: tuple[Any, ...]) -> Any:
                 with Session(context.engine()) as session:
                     return query(session, *args)
 
-            run.__qualname__ = run.__name__ = f"read_{name.replace('.', '_')}"
+            run.__qualname__ = run.__name__ = f"read_{'shared_' if shared else ''}{name.replace('.', '_')}"
             run.__module__ = __name__
-            cached = st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)(run)
-            _caches[name] = cached
+            if shared:
+                cached = st.cache_resource(
+                    ttl=TTL_SECONDS, max_entries=SHARED_MAX_ENTRIES, show_spinner=False
+                )(run)
+            else:
+                cached = st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)(run)
+            _caches[name, shared] = cached
         return cached
 
 
 def read(query: Callable[..., T], *args: Any) -> T:
     """`query(session, *args)`, through that query's cache."""
+    return _read(query, args, shared=False)
+
+
+def read_shared(query: Callable[..., T], *args: Any) -> T:
+    """`query(session, *args)`, kept once per process and revision and handed to every session as it is: for a
+    large result that nobody changes (the similarity index of every use case)."""
+    return _read(query, args, shared=True)
+
+
+def _read(query: Callable[..., T], args: tuple[Any, ...], *, shared: bool) -> T:
     name = f"{query.__module__}.{query.__qualname__}"
     try:
-        return _cache_for(name, query)(context.settings().effective_database_url, context.revision(), args)
+        return _cache_for(name, query, shared=shared)(
+            context.settings().effective_database_url, context.revision(), args
+        )
     except (SQLAlchemyError, OSError) as error:
         context.stop_on_database_fault(error)
         raise  # unreachable: the run has stopped

@@ -192,3 +192,26 @@ def test_a_role_withdrawn_while_the_page_is_open_is_enforced_on_save(app_for, da
     assert "Propose a use case" not in [t.value for t in at.title]
     with Session(engine) as session:
         assert session.exec(select(UseCase)).first() is None
+
+
+def test_the_duplicate_check_reads_the_portfolio_only_once_there_are_words(
+    app_for, database_url, engine, monkeypatch
+):
+    from portfolio import similarity
+    from portfolio.demo.scale import generate_scale_portfolio
+
+    generate_scale_portfolio(engine, 120, measurements=500)
+    with Session(engine) as session:
+        existing = session.exec(select(UseCase).where(UseCase.key == "UC-0077")).one()
+    built = []
+    real = similarity.build_index
+    monkeypatch.setattr(similarity, "build_index", lambda rows: built.append(1) or real(rows))
+    at = app_for(database_url, "pages/propose.py")
+    assert not at.exception and built == []  # an empty form compares nothing
+    at.text_input(key="draft_title").set_value(existing.title).run()
+    assert built == [1]
+    assert any("looks like a use case already in the portfolio" in w.value for w in at.warning)
+    offered = [c.label for c in at.checkbox if "is a different idea from" in c.label]
+    assert offered and all(existing.title in label.replace("\\", "") for label in offered), offered
+    at.text_area(key="draft_problem").set_value(existing.problem).run()
+    assert built == [1] and not at.exception  # kept for the revision: the next rerun compares at once
