@@ -21,8 +21,7 @@ st.caption(
 
 chosen = filter_bar("t_", ["sector", "team"])
 filters = trust.TrustFilter(chosen.sectors, chosen.teams)
-overview = read(trust.trust_overview, filters)
-counts = trust.trust_counts(overview)
+counts = read(trust.trust_counts, filters)
 
 metrics = st.columns(4)
 metrics[0].metric("Customer-facing use cases", counts.customer_facing)
@@ -30,7 +29,7 @@ metrics[1].metric("Without a trust KPI", counts.without_trust_kpi)
 metrics[2].metric("Customers not told about the AI", counts.not_told)
 metrics[3].metric("No path to a person", counts.no_path_to_person)
 
-if overview.empty:
+if not counts.customer_facing:
     st.info("No active customer-facing use case matches these filters.", icon=":material/filter_alt_off:")
     st.stop()
 
@@ -40,6 +39,23 @@ if counts.with_gaps:
         "AI, or a path to a person). They are listed first.",
         icon=":material/shield:",
     )
+
+ROWS_PER_PAGE = 50
+pages = -(-counts.customer_facing // ROWS_PER_PAGE)
+page_number = 1
+if pages > 1:
+    page_number = st.number_input(
+        f"Page (of {pages:,}), most safeguards missing first",
+        min_value=1,
+        max_value=pages,
+        value=1,
+        step=1,
+        key=f"trust_table_page_{filters.sectors}_{filters.teams}",
+    )
+first = (page_number - 1) * ROWS_PER_PAGE
+overview = read(trust.trust_overview, filters, first, ROWS_PER_PAGE)
+if pages > 1:
+    st.caption(f"Use cases {first + 1:,}–{first + len(overview):,} of {counts.customer_facing:,}.")
 
 st.dataframe(
     overview.assign(

@@ -1,12 +1,12 @@
 """Trust across the portfolio: every customer-facing use case with its trust KPIs, the gaps, and the trends."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import groupby
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_
+from sqlalchemy import case, true
 from sqlmodel import Session, col, func, select
 
 from portfolio import frames
@@ -56,62 +56,21 @@ OVERVIEW_COLUMNS = [
 ]
 
 
-def trust_overview(
-    session: Session, filters: TrustFilter = TrustFilter(), *, today: date | None = None
-) -> pd.DataFrame:
-    """One row per active customer-facing use case, KPI statuses as of `today` (default: now); gaps first."""
-    today = today or utc_now().date()
-    status, severity = _status_and_severity(today)
-    trust_kpi = and_(
-        Kpi.use_case_id == UseCase.id, col(Kpi.kind).in_(TRUST_KINDS), col(Kpi.retired_on).is_(None)
+def _has_trust_kpi() -> Any:
+    return (
+        select(Kpi.id)
+        .where(Kpi.use_case_id == UseCase.id, Kpi.kind == KpiKind.trust, col(Kpi.retired_on).is_(None))
+        .exists()
     )
-    # One query, plain columns (thousands of ORM objects cost far more than the query): each use case with
-    # its trust KPIs in order, or one row with none.
-    query = _filtered(
-        select(
-            UseCase.key,
-            UseCase.title,
-            UseCase.stage,
-            UseCase.sector,
-            UseCase.team,
-            UseCase.ai_disclosure,
-            UseCase.human_path,
-            Kpi.name,
-            Kpi.kind,
-            status,
-            severity,
-        ).join(Kpi, trust_kpi, isouter=True),
-        filters,
-    ).order_by(binary_order(UseCase.key), Kpi.id)
-    rows = []
-    for _, group in groupby(session.exec(query).all(), key=lambda row: row[0]):
-        own = list(group)
-        case = own[0]
-        kpis = [k for k in own if k.name is not None]
-        gaps = []
-        if not any(k.kind == KpiKind.trust for k in kpis):
-            gaps.append("No trust KPI")
-        if not case.ai_disclosure:
-            gaps.append("Customers not told about the AI")
-        if not case.human_path:
-            gaps.append("No path to a person")
-        rows.append(
-            (
-                case.key,
-                case.title,
-                case.stage,
-                case.sector,
-                case.team,
-                len(kpis),
-                SEVERITY[min(k.severity for k in kpis)].value if kpis else None,
-                "; ".join(f"{k.name}: {KpiStatus(k.status).label}" for k in kpis),
-                case.ai_disclosure,
-                case.human_path,
-                gaps,
-            )
-        )
-    rows.sort(key=lambda row: -len(row[-1]))  # gaps first; stable, so in key order within
-    return frames.frame(rows, OVERVIEW_COLUMNS)
+
+
+def _gap_flags() -> tuple[Any, Any, Any]:
+    """1 where a use case lacks the safeguard, else 0: a trust KPI, telling customers, a path to a person."""
+    return (
+        case((_has_trust_kpi(), 0), else_=1),
+        case((UseCase.ai_disclosure, 0), else_=1),
+        case((UseCase.human_path, 0), else_=1),
+    )
 
 
 @dataclass(frozen=True)
@@ -123,16 +82,106 @@ class TrustCounts:
     with_gaps: int
 
 
-def trust_counts(overview: pd.DataFrame) -> TrustCounts:
-    """The counts above the trust table, from `trust_overview`'s rows."""
-    gaps = overview["gaps"].tolist()
-    return TrustCounts(
-        customer_facing=len(overview),
-        without_trust_kpi=sum(1 for g in gaps if "No trust KPI" in g),
-        not_told=sum(1 for told in overview["ai_disclosure"].tolist() if not told),
-        no_path_to_person=sum(1 for path in overview["human_path"].tolist() if not path),
-        with_gaps=sum(1 for g in gaps if g),
+def trust_counts(session: Session, filters: TrustFilter = TrustFilter()) -> TrustCounts:
+    """The counts above the trust table, counted in the database."""
+    no_kpi, not_told, no_path = _gap_flags()
+    row = (
+        session.connection()
+        .execute(
+            _filtered(
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(no_kpi), 0),
+                    func.coalesce(func.sum(not_told), 0),
+                    func.coalesce(func.sum(no_path), 0),
+                    func.coalesce(func.sum(case((no_kpi + not_told + no_path > 0, 1), else_=0)), 0),
+                ).select_from(UseCase),
+                filters,
+            )
+        )
+        .one()
     )
+    return TrustCounts(*(int(n) for n in row))
+
+
+def trust_overview(
+    session: Session,
+    filters: TrustFilter = TrustFilter(),
+    offset: int = 0,
+    limit: int | None = None,
+    *,
+    today: date | None = None,
+) -> pd.DataFrame:
+    """One row per active customer-facing use case, KPI statuses as of `today` (default: now); those missing
+    the most safeguards first, then by key. `offset` and `limit` pick one page of rows, cut in the database."""
+    today = today or utc_now().date()
+    no_kpi, not_told, no_path = _gap_flags()
+    # Plain columns, not ORM objects: thousands of entities cost far more than the query.
+    cases = (
+        session.connection()
+        .execute(
+            _filtered(
+                select(
+                    UseCase.id,
+                    UseCase.key,
+                    UseCase.title,
+                    UseCase.stage,
+                    UseCase.sector,
+                    UseCase.team,
+                    UseCase.ai_disclosure,
+                    UseCase.human_path,
+                    no_kpi.label("no_trust_kpi"),
+                ),
+                filters,
+            )
+            .order_by((no_kpi + not_told + no_path).desc(), binary_order(UseCase.key))
+            .offset(offset)
+            .limit(limit)
+        )
+        .all()
+    )
+    status, severity = _status_and_severity(today)
+    # The trust KPIs of the use cases listed: those of the page, or of every filtered use case.
+    listed = col(Kpi.use_case_id).in_([c.id for c in cases]) if limit is not None else true()
+    kpis = session.connection().execute(
+        _filtered(
+            select(Kpi.use_case_id, Kpi.name, status, severity).join(UseCase, UseCase.id == Kpi.use_case_id),
+            filters,
+        )
+        .where(listed, col(Kpi.kind).in_(TRUST_KINDS), col(Kpi.retired_on).is_(None))
+        .order_by(Kpi.id)
+    )
+    by_case: dict[int, list[Any]] = defaultdict(list)
+    for kpi in kpis:
+        by_case[kpi.use_case_id].append(kpi)
+    rows = []
+    for case_row in cases:
+        own = by_case.get(case_row.id, [])
+        gaps = [
+            gap
+            for gap, missing in (
+                ("No trust KPI", case_row.no_trust_kpi),
+                ("Customers not told about the AI", not case_row.ai_disclosure),
+                ("No path to a person", not case_row.human_path),
+            )
+            if missing
+        ]
+        rows.append(
+            (
+                case_row.key,
+                case_row.title,
+                case_row.stage,
+                case_row.sector,
+                case_row.team,
+                len(own),
+                SEVERITY[min(k.severity for k in own)].value if own else None,
+                "; ".join(f"{k.name}: {KpiStatus(k.status).label}" for k in own),
+                case_row.ai_disclosure,
+                case_row.human_path,
+                gaps,
+            )
+        )
+    return frames.frame(rows, OVERVIEW_COLUMNS)
 
 
 TREND_COLUMNS = ["kpi_id", "key", "kpi", "unit", "direction", "baseline", "target", "month", "value"]

@@ -91,7 +91,7 @@ def kpi_trend(
         alt.Chart(references)
         .mark_rule(strokeDash=[6, 4], strokeWidth=2)
         .encode(
-            y="value:Q",
+            y=alt.Y("value:Q"),
             color=alt.Color(
                 "line:N",
                 title=None,

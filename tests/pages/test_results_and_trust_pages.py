@@ -108,3 +108,20 @@ def test_a_csv_in_no_known_encoding_is_refused_with_a_clear_message(app_for, dat
     assert any("not text in UTF-8 or Windows-1252" in as_shown(e.value) for e in at.error)
     with Session(engine) as session:
         assert session.exec(select(Measurement)).first() is None
+
+
+def test_the_trust_table_pages_through_many_use_cases(app_for, database_url, admin, engine):
+    from portfolio.demo.scale import generate_scale_portfolio
+
+    generate_scale_portfolio(engine, 150, measurements=2_000, today=TODAY)
+    at = app_for(database_url, "pages/trust.py")
+    assert not at.exception
+    total = int({m.label: m.value for m in at.metric}["Customer-facing use cases"])
+    assert total > 50
+    first_page = at.dataframe[0].value
+    assert len(first_page) == 50
+    (pager,) = [n for n in at.number_input if n.label.startswith("Page (of 2)")]
+    pager.set_value(2).run()
+    second_page = at.dataframe[0].value
+    assert len(second_page) == total - 50
+    assert not set(first_page["key"]) & set(second_page["key"])

@@ -84,3 +84,30 @@ def test_trends_are_monthly_means_of_the_chosen_kpis(scaled) -> None:
     for row in trends.itertuples():
         values = sums[(row.kpi_id, f"{row.month:%Y-%m}")]
         assert row.value == pytest.approx(sum(values) / len(values))
+
+
+def test_trust_counts_and_pages_match_the_whole_listing(scaled) -> None:
+    with Session(scaled) as session:
+        whole = trust.trust_overview(session, today=TODAY)
+        counts = trust.trust_counts(session)
+        pages = [
+            trust.trust_overview(session, trust.TrustFilter(), first, 20, today=TODAY) for first in (0, 20)
+        ]
+        rest = trust.trust_overview(session, trust.TrustFilter(), 40, len(whole), today=TODAY)
+    gaps = whole["gaps"].tolist()
+    assert counts == trust.TrustCounts(
+        customer_facing=len(whole),
+        without_trust_kpi=sum("No trust KPI" in g for g in gaps),
+        not_told=sum(not told for told in whole["ai_disclosure"]),
+        no_path_to_person=sum(not path for path in whole["human_path"]),
+        with_gaps=sum(bool(g) for g in gaps),
+    )
+    expected_customer_facing = _rows(
+        scaled,
+        "SELECT count(*) FROM use_case WHERE customer_facing "
+        "AND stage IN ('proposed', 'assessed', 'pilot', 'scale_up', 'production')",
+    )[0][0]
+    assert counts.customer_facing == expected_customer_facing > 40
+    paged = [row for page in [*pages, rest] for row in page.to_dict("records")]
+    assert paged == whole.to_dict("records")
+    assert [len(g) for g in gaps] == sorted((len(g) for g in gaps), reverse=True)
