@@ -6,6 +6,7 @@ import streamlit as st
 from portfolio.models import utc_now
 from portfolio.ui import context
 from portfolio.ui import overview_panels as panels
+from portfolio.ui import overview_portfolio_panels as portfolio_panels
 from portfolio.ui.filters import filter_bar
 from portfolio.ui.format import day
 from portfolio.ui.reads import read
@@ -19,7 +20,7 @@ st.title("Overview")
 
 everything = read(overview, OverviewFilter(), today)
 if everything.is_empty:
-    panels.empty_state(sorted(context.current_actor().roles))
+    portfolio_panels.empty_state(sorted(context.current_actor().roles))
     st.stop()
 
 st.caption(
@@ -32,7 +33,7 @@ chosen = filter_bar("o_", ["sector", "team", "tier"], bind=True)
 filters = OverviewFilter(chosen.sectors, chosen.teams, chosen.tiers)
 view = everything if filters.is_empty else read(overview, filters, today)
 if view.use_cases == 0:
-    panels.filtered_out()
+    portfolio_panels.filtered_out()
     st.stop()
 
 panels.headline(view)
@@ -50,14 +51,14 @@ st.subheader("Trust health")
 panels.trust(view)
 
 st.subheader("Impact and risk")
-panels.matrix_and_backlog(view)
+portfolio_panels.matrix_and_backlog(view)
 
 st.subheader("Balance")
 st.caption("Use cases by sector, EU AI Act tier and team, split by stage. Click a bar to see its use cases.")
-panels.balance(view)
+portfolio_panels.balance(view)
 
 st.subheader("Governance gaps")
-panels.governance(view)
+portfolio_panels.governance(view)
 
 st.subheader("Recent lessons")
-panels.lessons(view)
+portfolio_panels.lessons(view)

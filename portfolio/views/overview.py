@@ -41,6 +41,7 @@ from portfolio.quarters import quarter_of, start_of_day
 from portfolio.scoring import priority, quadrant
 from portfolio.services.pipeline import stage_limits
 from portfolio.services.use_cases import quadrant_thresholds
+from portfolio.views import overview_history as history
 from portfolio.views import overview_queries as q
 from portfolio.views.overview_headline import headline
 from portfolio.views.overview_model import (
@@ -168,7 +169,7 @@ def _flow(
 ) -> dict[str, Any]:
     tomorrow = start_of_day(today + timedelta(days=1))
     since = start_of_day(today - timedelta(days=FLOW_WINDOW_DAYS))
-    moves = q.moves_between(session, scope, since, tomorrow)
+    moves = history.moves_between(session, scope, since, tomorrow)
     entered: dict[str, list[str]] = defaultdict(list)
     left: Counter[str] = Counter()
     pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -177,7 +178,7 @@ def _flow(
         left[source] += 1
         pairs[(source, target)].append(key)
     stint_since = start_of_day(today - timedelta(days=STINT_WINDOW_DAYS))
-    stays = q.stay_medians_since(session, scope, stint_since, today, [s.value for s in ACTIVE])
+    stays = history.stay_medians_since(session, scope, stint_since, today, [s.value for s in ACTIVE])
     flow = [
         StageFlow(
             stage.value,

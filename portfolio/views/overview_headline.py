@@ -14,6 +14,7 @@ from portfolio.lifecycle import ACTIVE
 from portfolio.models import Snapshot, SnapshotStatus, Stage
 from portfolio.quarters import quarter_of, start_of_day
 from portfolio.services.results import hourly_rate
+from portfolio.views import overview_history as history
 from portfolio.views import overview_queries as q
 from portfolio.views.overview_model import Drill, Figure, OverviewFilter, SubsetCollector, previous_figures
 
@@ -76,8 +77,8 @@ def decisions_on_time(
     """Share (0–100) of the pilot decisions due in [start, end) taken by the pilot's decision date: pilots
     that left the pilot stage then (on time when on or before the charter's decision date), and pilots still
     in pilot at the end whose decision date had passed (late). None when no decision was due."""
-    exits = q.pilot_exits_between(session, scope, start, end)
-    waiting = q.pilots_overdue_at(session, scope, end, due_before)
+    exits = history.pilot_exits_between(session, scope, start, end)
+    waiting = history.pilots_overdue_at(session, scope, end, due_before)
     keys = [key for key, _, _ in exits] + waiting
     if not keys:
         return None, []
@@ -100,18 +101,18 @@ def headline(
 
     value_now, net_now, valued, measured, of = value_figures(q.value_now(session, scope), rate)
     on_time_now, due_now = decisions_on_time(session, scope, quarter.starts_at, tomorrow, today)
-    stopped_now = q.stopped_between(session, scope, quarter.starts_at, tomorrow)
+    stopped_now = history.stopped_between(session, scope, quarter.starts_at, tomorrow)
     # Last quarter's figures: frozen in its snapshot when one was taken (unfiltered only), else counted from
     # the history; the history is not read when the snapshot has them all.
     snapshot = previous_snapshot(session, previous.label) if filters.is_empty else None
     frozen = previous_figures(snapshot) if snapshot is not None else {}
     if all(key in frozen for key in HEADLINE_LABELS):
-        history, basis = dict(frozen), dict.fromkeys(frozen, "")
+        last_quarter, basis = dict(frozen), dict.fromkeys(frozen, "")
     else:
-        history = figures_as_of(session, scope, previous.last_day, rate)
-        basis = {key: "history" if value is not None else "" for key, value in history.items()}
+        last_quarter = figures_as_of(session, scope, previous.last_day, rate)
+        basis = {key: "history" if value is not None else "" for key, value in last_quarter.items()}
     for key in frozen:
-        history[key], basis[key] = frozen[key], f"snapshot {previous.label}"
+        last_quarter[key], basis[key] = frozen[key], f"snapshot {previous.label}"
 
     def count(stages: tuple[str, ...], counts: dict[str, int]) -> int:
         return sum(counts.get(s, 0) for s in stages)
@@ -158,7 +159,7 @@ def headline(
             HEADLINE_LABELS[key],
             value,
             unit,
-            history[key],
+            last_quarter[key],
             basis[key],
             explanations[key],
             drill,
@@ -172,10 +173,10 @@ def figures_as_of(session: Session, scope: q.Scope, day: date, rate: float) -> d
     `day`'s quarter)."""
     quarter = quarter_of(day)
     cutoff = start_of_day(day + timedelta(days=1))
-    then = q.counts_by_stage_as_of(session, scope, cutoff)
+    then = history.counts_by_stage_as_of(session, scope, cutoff)
     if not then:
         return dict.fromkeys(HEADLINE_LABELS)
-    value, net, *_ = value_figures(q.value_as_of(session, scope, cutoff, day), rate)
+    value, net, *_ = value_figures(history.value_as_of(session, scope, cutoff, day), rate)
     on_time, _ = decisions_on_time(session, scope, quarter.starts_at, cutoff, day + timedelta(days=1))
 
     def count(stages: tuple[str, ...]) -> int:
@@ -185,7 +186,7 @@ def figures_as_of(session: Session, scope: q.Scope, day: date, rate: float) -> d
         "active": count(tuple(s.value for s in ACTIVE)),
         "pilots": count((Stage.pilot.value,)),
         "scaled_or_live": count((Stage.scale_up.value, Stage.production.value)),
-        "stopped_this_quarter": len(q.stopped_between(session, scope, quarter.starts_at, cutoff)),
+        "stopped_this_quarter": len(history.stopped_between(session, scope, quarter.starts_at, cutoff)),
         "value_per_year": value,
         "net_value_first_year": net,
         "pilot_decisions_on_time": on_time,
