@@ -6,12 +6,13 @@ from portfolio.lifecycle import ACTION_ROLE, ACTIVE, TERMINAL
 from portfolio.models import Role, Stage
 from portfolio.services import people, pipeline
 from portfolio.ui import context, decisions
-from portfolio.ui.filters import filter_bar
+from portfolio.ui.filters import as_query_params, filter_bar
 from portfolio.ui.format import plural
 from portfolio.ui.queues import waiting_list
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
+from portfolio.views import board as board_view
 
 require_shell()
 
@@ -23,18 +24,13 @@ st.caption(
 decisions.show_outcome()
 
 chosen = filter_bar("b_", ["sector", "team", "tier", "quadrant"], bind=True)
-board = read(
-    pipeline.board, pipeline.BoardFilter(chosen.sectors, chosen.teams, chosen.tiers, chosen.quadrants)
-)
-
-active = board[board["stage"].isin(ACTIVE)]
-overdue = int(active["decision_overdue"].sum())
-purgatory = int((active["over_limit"] & (active["stage"] == Stage.pilot)).sum())
+filters = pipeline.BoardFilter(chosen.sectors, chosen.teams, chosen.tiers, chosen.quadrants)
+counts = read(board_view.board_counts, filters)
 metrics = st.columns(4)
-metrics[0].metric("Needing attention", int(active["flagged"].sum()))
-metrics[1].metric("Pilot decisions overdue", overdue)
-metrics[2].metric("Pilots in purgatory", purgatory)
-metrics[3].metric("Closed", int(board["stage"].isin(TERMINAL).sum()))
+metrics[0].metric("Needing attention", f"{counts.needing_attention:,}")
+metrics[1].metric("Pilot decisions overdue", f"{counts.decisions_overdue:,}")
+metrics[2].metric("Pilots in purgatory", f"{counts.pilots_in_purgatory:,}")
+metrics[3].metric("Closed", f"{counts.closed:,}")
 
 actor = context.current_actor()
 with st.expander("Waiting for you", icon=":material/inbox:"):
@@ -73,13 +69,17 @@ def show_more(stage: Stage) -> None:
     ) + (CARDS_PER_PAGE)
 
 
+shown_per_stage = tuple(
+    min(st.session_state.get(f"board_shown_{stage}", CARDS_PER_PAGE), counts.by_stage.get(stage, 0))
+    for stage in ACTIVE
+)
+cards_per_stage = read(board_view.board_cards, filters, shown_per_stage)
 columns = st.columns(len(ACTIVE), gap="small")
-for column, stage in zip(columns, ACTIVE, strict=True):
-    cards = active[active["stage"] == stage]
-    shown = st.session_state.get(f"board_shown_{stage}", CARDS_PER_PAGE)
+for column, stage, shown in zip(columns, ACTIVE, shown_per_stage, strict=True):
+    in_stage = counts.by_stage.get(stage, 0)
     with column:
-        st.markdown(f"**{stage.label}** · {len(cards):,}")
-        for card in cards.head(shown).itertuples():
+        st.markdown(f"**{stage.label}** · {in_stage:,}")
+        for card in cards_per_stage[stage]:
             with st.container(border=True, key=f"card_{card.key}"):
                 st.markdown(f"**{card.key}** {plain(card.title)}")
                 st.caption(
@@ -112,30 +112,38 @@ for column, stage in zip(columns, ACTIVE, strict=True):
                     query_params={"uc": card.key},
                     icon=":material/open_in_new:",
                 )
-        if len(cards) > shown:
-            st.caption(f"{shown:,} of {len(cards):,} shown.")
+        if in_stage > shown:
+            st.caption(f"{shown:,} of {in_stage:,} shown.")
             st.button(
-                f"Show {min(CARDS_PER_PAGE, len(cards) - shown)} more",
+                f"Show {min(CARDS_PER_PAGE, in_stage - shown)} more",
                 key=f"board_more_{stage}",
                 on_click=show_more,
                 args=(stage,),
                 width="stretch",
             )
 
-closed = board[board["stage"].isin(TERMINAL)]
-with st.expander(f"Closed: {len(closed)} (retired, rejected, stopped)"):
+with st.expander(f"Closed: {counts.closed:,} (retired, rejected, stopped)"):
+    closed = read(board_view.closed_cases, filters)
     st.dataframe(
         closed.assign(stage=closed["stage"].map(lambda v: Stage(v).label)),
         hide_index=True,
         column_order=["key", "title", "stage", "team", "owner", "days_in_stage"],
         column_config={
-            "key": "Key",
-            "title": "Use case",
+            "key": st.column_config.TextColumn("Key", width=72),
+            "title": st.column_config.TextColumn("Use case", width=260),
             "stage": "Stage",
             "team": "Team",
             "owner": "Accountable owner",
-            "days_in_stage": "Days since",
+            "days_in_stage": st.column_config.NumberColumn("Days since", format="%d", width=90),
         },
     )
+    if counts.closed > len(closed):
+        st.caption(f"The {len(closed)} most recently closed of {counts.closed:,}.")
+        st.page_link(
+            "pages/portfolio.py",
+            label="See every closed use case on the Portfolio page",
+            query_params=as_query_params(stage=sorted(TERMINAL)),
+            icon=":material/table:",
+        )
 
 decisions.open_chosen()

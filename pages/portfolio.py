@@ -70,17 +70,19 @@ summary, value = headline.summary, headline.value
 
 metrics = st.columns(5)
 metrics[0].metric(
-    "Active use cases", summary.active, help="Proposed, assessed, in pilot, scaling up or in production."
+    "Active use cases",
+    f"{summary.active:,}",
+    help="Proposed, assessed, in pilot, scaling up or in production.",
 )
-metrics[1].metric("In pilot", summary.in_pilot)
-metrics[2].metric("Scaling up or live", summary.scaling_or_live)
+metrics[1].metric("In pilot", f"{summary.in_pilot:,}")
+metrics[2].metric("Scaling up or live", f"{summary.scaling_or_live:,}")
 metrics[3].metric(
     f"Pilots over {pilot_limit} days",
-    summary.stuck_pilots,
+    f"{summary.stuck_pilots:,}",
     help=f"Pilots in their stage for more than {pilot_limit} days without a decision to scale or stop: "
     "candidates for 'pilot purgatory'.",
 )
-metrics[4].metric("Closed", summary.closed, help="Retired, rejected or stopped.")
+metrics[4].metric("Closed", f"{summary.closed:,}", help="Retired, rejected or stopped.")
 if summary.without_owner:
     st.warning(
         f"{plural(summary.without_owner, 'active use case')} without an accountable owner: a governance gap to "

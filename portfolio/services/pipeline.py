@@ -3,9 +3,11 @@
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from portfolio import frames, lifecycle
@@ -102,13 +104,9 @@ BOARD_COLUMNS = [
 ]
 
 
-def board(
-    session: Session, filters: BoardFilter = BoardFilter(), *, today: date | None = None
-) -> pd.DataFrame:
-    """Every use case with its flags and next actions, flagged first within each stage (one query)."""
-    today = today or utc_now().date()
-    limits = stage_limits(session)
-    impact_threshold, risk_threshold = quadrant_thresholds(session)
+def board_query(filters: BoardFilter = BoardFilter()) -> Select:
+    """The board's columns for every use case matching the sector, team and tier filters (the quadrant is
+    filtered by the caller: it depends on the scoring model's thresholds)."""
     owner = aliased(Person)
     # Plain columns, not ORM objects: building ten thousand entities costs far more than the query.
     query = (
@@ -132,15 +130,27 @@ def board(
         .outerjoin(owner, owner.id == UseCase.owner_id)
         .join(PilotCharter, PilotCharter.use_case_id == UseCase.id, isouter=True)
     )
-    for column, values in (
-        (UseCase.sector, filters.sectors),
-        (UseCase.team, filters.teams),
-        (UseCase.ai_act_tier, filters.tiers),
-    ):
-        if values:
-            query = query.where(col(column).in_(values))
-    records = []
-    for (
+    return query.where(*board_conditions(filters))
+
+
+def board_conditions(filters: BoardFilter) -> list[Any]:
+    """The sector, team and tier filters as conditions on use_case."""
+    return [
+        col(column).in_(values)
+        for column, values in (
+            (UseCase.sector, filters.sectors),
+            (UseCase.team, filters.teams),
+            (UseCase.ai_act_tier, filters.tiers),
+        )
+        if values
+    ]
+
+
+def board_record(
+    row: Any, *, today: date, limits: dict[Stage, int], thresholds: tuple[float, float]
+) -> dict[str, Any]:
+    """One row of `board_query` as the board shows it: days in stage, flags and next actions as of `today`."""
+    (
         key,
         title,
         stage,
@@ -156,50 +166,62 @@ def board(
         decision_on,
         extensions,
         paused,
-    ) in session.exec(query).all():
-        scored = impact is not None
-        place = quadrant(impact, risk, impact_threshold, risk_threshold).value if scored else None
-        if filters.quadrants and place not in filters.quadrants:
-            continue
-        days = (today - entered_at.date()).days
-        in_pilot = stage == Stage.pilot
-        limit = limits.get(Stage(stage))
-        decision_overdue = in_pilot and decision_on is not None and decision_on < today
-        over_limit = limit is not None and days > limit
-        flags = lifecycle.stage_flags(
-            stage,
-            days,
-            limits,
-            decision_on=decision_on if in_pilot else None,
-            paused=bool(paused) and in_pilot,
-            today=today,
-        )
-        records.append(
-            {
-                "key": key,
-                "title": title,
-                "stage": stage,
-                "owner": owner_name,
-                "team": team,
-                "sector": sector,
-                "ai_act_tier": tier,
-                "impact": impact,
-                "risk": risk,
-                "quadrant": place,
-                "reviewers": reviewers,
-                "days_in_stage": days,
-                "limit": limit,
-                "decision_on": decision_on if in_pilot else None,
-                "extensions": extensions or 0,
-                "paused": bool(paused) and in_pilot,
-                "decision_overdue": decision_overdue,
-                "over_limit": over_limit,
-                "flags": flags,
-                "flagged": decision_overdue or over_limit,
-                "actions": lifecycle.next_actions(stage, scored=scored),
-                "version": version,
-            }
-        )
+    ) = row
+    scored = impact is not None
+    place = quadrant(impact, risk, *thresholds).value if scored else None
+    days = (today - entered_at.date()).days
+    in_pilot = stage == Stage.pilot
+    limit = limits.get(Stage(stage))
+    decision_overdue = in_pilot and decision_on is not None and decision_on < today
+    over_limit = limit is not None and days > limit
+    flags = lifecycle.stage_flags(
+        stage,
+        days,
+        limits,
+        decision_on=decision_on if in_pilot else None,
+        paused=bool(paused) and in_pilot,
+        today=today,
+    )
+    return {
+        "key": key,
+        "title": title,
+        "stage": stage,
+        "owner": owner_name,
+        "team": team,
+        "sector": sector,
+        "ai_act_tier": tier,
+        "impact": impact,
+        "risk": risk,
+        "quadrant": place,
+        "reviewers": reviewers,
+        "days_in_stage": days,
+        "limit": limit,
+        "decision_on": decision_on if in_pilot else None,
+        "extensions": extensions or 0,
+        "paused": bool(paused) and in_pilot,
+        "decision_overdue": decision_overdue,
+        "over_limit": over_limit,
+        "flags": flags,
+        "flagged": decision_overdue or over_limit,
+        "actions": lifecycle.next_actions(stage, scored=scored),
+        "version": version,
+    }
+
+
+def board(
+    session: Session, filters: BoardFilter = BoardFilter(), *, today: date | None = None
+) -> pd.DataFrame:
+    """Every use case with its flags and next actions, flagged first within each stage (one query). The board
+    page reads views.board, which reads only the cards it shows."""
+    today = today or utc_now().date()
+    limits = stage_limits(session)
+    thresholds = quadrant_thresholds(session)
+    records = [
+        board_record(row, today=today, limits=limits, thresholds=thresholds)
+        for row in session.exec(board_query(filters)).all()
+    ]
+    if filters.quadrants:
+        records = [r for r in records if r["quadrant"] in filters.quadrants]
     frame = frames.frame(records, BOARD_COLUMNS)
     return frame.sort_values(["flagged", "days_in_stage"], ascending=[False, False]).reset_index(drop=True)
 

@@ -3,22 +3,18 @@ table gave, and its pages cover every matching use case once."""
 
 import csv
 import io
-import shutil
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 from sqlmodel import Session
 
-from portfolio import db
-from portfolio.demo.scale import generate_scale_portfolio
 from portfolio.models import Stage
-from portfolio.services import assessments, gates, people, results, use_cases
+from portfolio.services import results, use_cases
 from portfolio.services.use_cases import PortfolioFilter
 from portfolio.views import portfolio_list
-from tests.conftest import ADMIN_EMAIL, _reset_postgres
+from tests.services.generated import TODAY, generated_portfolio
 
-TODAY = date(2026, 11, 23)
 FILTERS = [
     PortfolioFilter(),
     PortfolioFilter(sectors=("retail", "healthcare")),
@@ -30,22 +26,7 @@ FILTERS = [
 
 @pytest.fixture(scope="module")
 def scaled(backend, migrated_url, tmp_path_factory):
-    """One generated portfolio for the whole module, which only reads it (generating takes seconds)."""
-    if backend == "sqlite":
-        path = tmp_path_factory.mktemp("portfolio_list") / "portfolio.db"
-        shutil.copy(make_url(migrated_url).database, path)
-        url = f"sqlite:///{path}"
-    else:
-        url = migrated_url
-        _reset_postgres(create_engine(url))
-    engine = db.make_engine(url)
-    with db.unit_of_work(engine) as session:
-        assessments.ensure_default_scoring_model(session)
-        gates.ensure_default_checklists(session)
-        people.ensure_local_person(session, email=ADMIN_EMAIL, name="Test Administrator")
-    generate_scale_portfolio(engine, 150, measurements=4_000, today=TODAY)
-    yield engine
-    engine.dispose()
+    yield from generated_portfolio(backend, migrated_url, tmp_path_factory)
 
 
 def _rows(engine, sql: str, **params) -> list:
