@@ -99,7 +99,7 @@ for column, stage, shown in zip(columns, ACTIVE, shown_per_stage, strict=True):
                         label_visibility="collapsed",
                         format_func=lambda a: "Decide…" if a is None else decisions.ACTION_LABELS[a],
                         on_change=decisions.choose,
-                        args=(card.key, card.title, card.stage),
+                        args=(card.key, card.title, card.stage, card.version),
                     )
                 for role in sorted({ACTION_ROLE[a] for a in unavailable}):
                     actions = ", ".join(

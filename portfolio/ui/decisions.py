@@ -24,7 +24,22 @@ ACTION_LABELS = {
 }
 
 
-def _done(message: str) -> None:
+def scope_of(key: str, version: int) -> str:
+    """What a dialog's widgets are keyed by: the use case and the version it was opened on, so a dialog opened
+    after anyone's change starts from what is stored, never from values typed into an earlier one."""
+    return f"{key}_v{version}"
+
+
+def _forget(scope: str) -> None:
+    """Drop the widgets of a dialog whose decision was recorded (a hold or a review leaves the version as it
+    was), so opening it again starts afresh."""
+    for name in [str(n) for n in st.session_state]:
+        if name.endswith(f"_{scope}") or f"_{scope}_" in name:
+            del st.session_state[name]
+
+
+def _done(message: str, scope: str) -> None:
+    _forget(scope)
     st.session_state["decision_done"] = message
     st.rerun()
 
@@ -52,7 +67,7 @@ def remedy_line(result: checklist.ItemResult, key: str, who: dict[str, list[str]
         st.page_link(page, label=link, query_params={"uc": key}, icon=":material/arrow_forward:")
 
 
-def _charter_draft(key: str) -> dict[str, Any]:
+def _charter_draft(scope: str) -> dict[str, Any]:
     today = utc_now().date()
     defaults = {
         "hypothesis": "",
@@ -62,32 +77,33 @@ def _charter_draft(key: str) -> dict[str, Any]:
         "decision_on": today + timedelta(days=135),
         "min_evidence": "",
     }
-    return {name: st.session_state.get(f"charter_{name}_{key}", value) for name, value in defaults.items()}
+    return {name: st.session_state.get(f"charter_{name}_{scope}", value) for name, value in defaults.items()}
 
 
 @st.dialog("Gate decision", width="large")
-def gate_dialog(key: str, title: str, stage: str) -> None:
+def gate_dialog(key: str, title: str, stage: str, version: int) -> None:
     actor = context.current_actor()
     gate = gates.next_gate(stage)
     if gate is None:
         st.error("This use case has no gate ahead of it.")
         return
-    form = FieldProblems(f"gate_{key}_{gate.value}")
+    scope = scope_of(key, version)
+    form = FieldProblems(f"gate_{scope}_{gate.value}")
     widget = {
-        "outcome": f"outcome_{key}",
-        "rationale": f"rationale_{key}",
-        "decided_on": f"decided_{key}",
-        **{f"charter.{name}": f"charter_{name}_{key}" for name in _charter_draft(key)},
+        "outcome": f"outcome_{scope}",
+        "rationale": f"rationale_{scope}",
+        "decided_on": f"decided_{scope}",
+        **{f"charter.{name}": f"charter_{name}_{scope}" for name in _charter_draft(scope)},
     }
     st.markdown(f"**{plain(key)} · {plain(title)}**: {Stage(stage).label} → **{gate.label} gate**")
     relevant_for_decision(key)
     outcome = st.session_state.get(widget["outcome"])
     go = outcome == GateOutcome.go
-    charter_draft = _charter_draft(key) if go and gate == Gate.pilot else {}
+    charter_draft = _charter_draft(scope) if go and gate == Gate.pilot else {}
     with context.reading() as session:
         items = gates.checklist_items(session, gate)
         manual = {i.key for i in items if i.rule == checklist.MANUAL}
-        confirmed = {k: bool(st.session_state.get(f"confirm_{key}_{k}")) for k in manual}
+        confirmed = {k: bool(st.session_state.get(f"confirm_{scope}_{k}")) for k in manual}
         results = gates.preview_checklist(session, key, gate, confirmed, charter_draft)
         who = {role: people.names_with_role(session, role) for role in (Role.contributor, Role.reviewer)}
         owner = gates.owner_name(session, key)
@@ -95,7 +111,7 @@ def gate_dialog(key: str, title: str, stage: str) -> None:
     st.markdown("##### Checklist")
     for result in results:
         if result.key in manual:
-            st.checkbox(f"{plain(result.label)} (confirmed by you)", key=f"confirm_{key}_{result.key}")
+            st.checkbox(f"{plain(result.label)} (confirmed by you)", key=f"confirm_{scope}_{result.key}")
             continue
         icon = ":green[:material/check_circle:]" if result.met else ":red[:material/cancel:]"
         st.markdown(f"{icon} {plain(result.label)} :small[:gray[(from the data)]]")
@@ -125,12 +141,12 @@ def gate_dialog(key: str, title: str, stage: str) -> None:
                 icon=":material/assignment_ind:",
             )
     reject = outcome == GateOutcome.no_go and st.checkbox(
-        "Reject the use case (otherwise it stays where it is)", key=f"reject_{key}"
+        "Reject the use case (otherwise it stays where it is)", key=f"reject_{scope}"
     )
     charter = None
     if outcome == GateOutcome.go and gate == Gate.pilot:
         st.markdown("##### Pilot charter")
-        draft = _charter_draft(key)
+        draft = _charter_draft(scope)
         charter = {
             "hypothesis": st.text_area(
                 "Hypothesis *",
@@ -178,7 +194,7 @@ def gate_dialog(key: str, title: str, stage: str) -> None:
             st.caption("A go with unmet items needs an override with its reason for each.")
         for result in to_override:
             name = f"override.{result.key}"
-            widget[name] = f"override_{key}_{result.key}"
+            widget[name] = f"override_{scope}_{result.key}"
             overrides[result.key] = st.text_input(
                 f"Override: {plain(result.label)}",
                 key=widget[name],
@@ -198,7 +214,7 @@ def gate_dialog(key: str, title: str, stage: str) -> None:
     )
     form.show("decided_on")
     form.summary(shown=set(widget))
-    if st.button("Record decision", type="primary", key=f"record_{key}"):
+    if st.button("Record decision", type="primary", key=f"record_{scope}"):
         done, problems = context.attempt_form(
             lambda session: gates.record_gate_decision(
                 session,
@@ -216,33 +232,34 @@ def gate_dialog(key: str, title: str, stage: str) -> None:
         )
         if done:
             form.clear()
-            _done(f"{GateOutcome(outcome).label} recorded for {key} at the {gate.label} gate.")
+            _done(f"{GateOutcome(outcome).label} recorded for {key} at the {gate.label} gate.", scope)
         elif problems:
             form.remember(problems, widget)
             st.rerun(scope="fragment")
 
 
 @st.dialog("Pilot review", width="large")
-def review_dialog(key: str, title: str) -> None:
+def review_dialog(key: str, title: str, version: int) -> None:
     actor = context.current_actor()
+    scope = scope_of(key, version)
     st.markdown(f"**{plain(key)} · {plain(title)}**")
     st.caption("To scale, record a go at the Scale-up gate; to stop, use Stop and write the lesson.")
     decision = st.radio(
         "Decision",
         ["iterate", "pause"],
         horizontal=True,
-        key=f"review_{key}",
+        key=f"review_{scope}",
         format_func=lambda v: {"iterate": "Iterate: extend the pilot", "pause": "Pause"}[v],
     )
     today = utc_now().date()
     new_end = (
-        st.date_input("New end date", today + timedelta(days=60), key=f"new_end_{key}")
+        st.date_input("New end date", today + timedelta(days=60), key=f"new_end_{scope}")
         if decision == "iterate"
         else None
     )
-    new_decision = st.date_input("Decide again on", today + timedelta(days=75), key=f"new_decision_{key}")
-    reason = st.text_area("Reason *", key=f"review_reason_{key}")
-    if st.button("Record review", type="primary", key=f"record_review_{key}"):
+    new_decision = st.date_input("Decide again on", today + timedelta(days=75), key=f"new_decision_{scope}")
+    reason = st.text_area("Reason *", key=f"review_reason_{scope}")
+    if st.button("Record review", type="primary", key=f"record_review_{scope}"):
         done = context.attempt(
             lambda session: gates.extend_or_pause_pilot(
                 session,
@@ -256,78 +273,82 @@ def review_dialog(key: str, title: str) -> None:
             )
         )
         if done:
-            _done(f"Pilot review recorded for {key}.")
+            _done(f"Pilot review recorded for {key}.", scope)
 
 
 @st.dialog("Stop and record the lesson", width="large")
-def stop_dialog(key: str, title: str) -> None:
+def stop_dialog(key: str, title: str, version: int) -> None:
     actor = context.current_actor()
+    scope = scope_of(key, version)
     st.markdown(f"**{plain(key)} · {plain(title)}**")
     st.caption("Stopping needs a lesson, so that what was learned is shared rather than buried.")
-    reason = st.text_input("Why stop now *", key=f"stop_reason_{key}")
+    reason = st.text_input("Why stop now *", key=f"stop_reason_{scope}")
     lesson = {
-        "title": st.text_input("Lesson title *", key=f"lesson_title_{key}"),
-        "tried": st.text_area("What we tried *", key=f"tried_{key}"),
-        "happened": st.text_area("What happened *", key=f"happened_{key}"),
-        "root_cause": st.text_area("Root cause", key=f"cause_{key}"),
-        "do_differently": st.text_area("What we would do differently", key=f"differently_{key}"),
+        "title": st.text_input("Lesson title *", key=f"lesson_title_{scope}"),
+        "tried": st.text_area("What we tried *", key=f"tried_{scope}"),
+        "happened": st.text_area("What happened *", key=f"happened_{scope}"),
+        "root_cause": st.text_area("Root cause", key=f"cause_{scope}"),
+        "do_differently": st.text_area("What we would do differently", key=f"differently_{scope}"),
         "outcome": st.selectbox(
             "Outcome",
             [o.value for o in LessonOutcome],
-            key=f"lesson_outcome_{key}",
+            key=f"lesson_outcome_{scope}",
             format_func=lambda v: LessonOutcome(v).label,
         ),
         "category": st.selectbox(
             "Category",
             [c.value for c in LessonCategory],
-            key=f"category_{key}",
+            key=f"category_{scope}",
             format_func=lambda v: LessonCategory(v).label,
         ),
     }
-    if st.button("Stop and save the lesson", type="primary", key=f"stop_{key}"):
+    if st.button("Stop and save the lesson", type="primary", key=f"stop_{scope}"):
         done = context.attempt(
             lambda session: lessons.stop_with_lesson(session, actor, key, reason=reason, **lesson)
         )
         if done:
-            _done(f"{key} stopped; its lesson is recorded.")
+            _done(f"{key} stopped; its lesson is recorded.", scope)
 
 
 @st.dialog("Move the use case")
-def move_dialog(key: str, title: str, target: str) -> None:
+def move_dialog(key: str, title: str, target: str, version: int) -> None:
     actor = context.current_actor()
+    scope = scope_of(key, version)
     stage = Stage(target)
     st.markdown(f"**{plain(key)} · {plain(title)}** → **{stage.label}**")
     reason = st.text_area(
-        "Reason" + (" *" if stage != Stage.assessed else ""), key=f"move_reason_{key}_{target}"
+        "Reason" + (" *" if stage != Stage.assessed else ""), key=f"move_reason_{scope}_{target}"
     )
-    if st.button(f"Move to {stage.label}", type="primary", key=f"move_{key}_{target}"):
+    if st.button(f"Move to {stage.label}", type="primary", key=f"move_{scope}_{target}"):
         done = context.attempt(
             lambda session: use_cases.move_stage(session, actor, key, stage, reason=reason)
         )
         if done:
-            _done(f"{key} moved to {stage.label}.")
+            _done(f"{key} moved to {stage.label}.", scope)
 
 
-def open_action(action: str, key: str, title: str, stage: str) -> None:
+def open_action(action: str, key: str, title: str, stage: str, version: int) -> None:
     if action == "gate":
-        gate_dialog(key, title, stage)
+        gate_dialog(key, title, stage, version)
     elif action == "review":
-        review_dialog(key, title)
+        review_dialog(key, title, version)
     elif action == "stop":
-        stop_dialog(key, title)
+        stop_dialog(key, title, version)
     else:
-        move_dialog(key, title, {"assess": "assessed", "reject": "rejected", "retire": "retired"}[action])
+        target = {"assess": "assessed", "reject": "rejected", "retire": "retired"}[action]
+        move_dialog(key, title, target, version)
 
 
 PENDING = "pending_decision"
 
 
-def choose(key: str, title: str, stage: str) -> None:
-    """Callback of a card's "Decide…" menu: remember the choice and reset the menu for next time."""
+def choose(key: str, title: str, stage: str, version: int) -> None:
+    """Callback of a card's "Decide…" menu: remember the choice, with the version of the use case the card
+    showed, and reset the menu for next time."""
     action = st.session_state[f"act_{key}"]
     st.session_state[f"act_{key}"] = None
     if action:
-        st.session_state[PENDING] = (action, key, title, stage)
+        st.session_state[PENDING] = (action, key, title, stage, version)
 
 
 def open_chosen() -> None:

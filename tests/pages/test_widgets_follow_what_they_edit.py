@@ -147,3 +147,42 @@ def test_an_out_of_date_edit_is_refused_with_what_changed_and_keeps_the_input(
     # After saving, the form shows the record as stored, keyed by its new version.
     assert next(t for t in at.text_input if t.label == "Title *").value == "My new title"
     assert any(t.key and t.key.startswith(f"edit_{key}_v{saved.version}_") for t in at.text_input)
+
+
+def test_a_decision_dialog_opened_after_someone_else_s_change_starts_from_what_is_stored(
+    app_for, database_url, engine, admin
+):
+    """The board's decision dialogs are keyed by the use case and the version the card showed: what was typed
+    into a dialog before someone else changed the use case is not carried into the dialog opened after."""
+    key = propose(engine, admin)
+    with db.unit_of_work(engine) as session:
+        assessments.record_assessment(session, admin, key, score_all(4), expected_version=1)
+        use_cases.move_stage(session, admin, key, "assessed", reason="")
+    version = 3  # proposed, scored (the consensus is kept on the row), moved to assessed
+    with db.unit_of_work(engine) as session:
+        assert use_cases.get_use_case(session, key).version == version
+    at = app_for(database_url, "pages/board.py")
+    at.selectbox(key=f"act_{key}").select("Gate decision").run()
+    assert not at.exception
+    rationale = next(t for t in at.text_area if t.label == "Rationale *")
+    assert rationale.key == f"rationale_{key}_v{version}"
+    rationale.set_value("Strong case, small risk")
+    at.run()
+    at.selectbox(key=f"act_{key}").select("Reject").run()
+    reason = next(t for t in at.text_area if t.label.startswith("Reason"))
+    assert reason.key == f"move_reason_{key}_v{version}_rejected"
+    reason.set_value("Too costly")
+    at.run()
+
+    with db.unit_of_work(engine) as session:
+        use_cases.update_use_case(session, admin, key, expected_version=version, team="Claims handling")
+    at.run()  # the board shows the card as it is now
+    for action, label, typed in (
+        ("Gate decision", "Rationale *", "Strong case"),
+        ("Reject", "Reason", "Too"),
+    ):
+        at.selectbox(key=f"act_{key}").select(action).run()
+        assert not at.exception
+        field = next(t for t in at.text_area if t.label.startswith(label))
+        assert f"_{key}_v{version + 1}" in field.key, field.key
+        assert typed not in (field.value or ""), (action, field.value)
