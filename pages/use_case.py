@@ -20,7 +20,7 @@ from portfolio.models import (
 from portfolio.scoring import DISAGREEMENT_SPREAD, quadrant
 from portfolio.services import assessments, gates, pipeline, results, use_cases
 from portfolio.ui import context, kpi_panel
-from portfolio.ui.editing_forms import edit_use_case_form
+from portfolio.ui.editing_forms import edit_costs_form, edit_use_case_form
 from portfolio.ui.format import (
     STAGE_COLOURS,
     TIER_COLOURS,
@@ -234,29 +234,8 @@ if tabs[2].open:
         )
         actor = context.current_actor()
         if Role.contributor in actor.roles:
-            with st.expander("Record costs"), st.form(f"costs_{chosen}"):
-                cost_cols = st.columns(2)
-                one_off = cost_cols[0].number_input(
-                    "One-off cost (EUR)", min_value=0.0, value=uc["one_off_cost"], step=1000.0
-                )
-                running = cost_cols[1].number_input(
-                    "Running cost per month (EUR)",
-                    min_value=0.0,
-                    value=uc["running_cost_per_month"],
-                    step=100.0,
-                )
-                if st.form_submit_button("Save costs") and context.attempt(
-                    lambda session: use_cases.update_use_case(
-                        session,
-                        actor,
-                        chosen,
-                        expected_version=uc["version"],
-                        one_off_cost=one_off,
-                        running_cost_per_month=running,
-                    ),
-                    success="Costs saved.",
-                ):
-                    st.rerun()
+            with st.expander("Record costs"):
+                edit_costs_form(uc)
             with st.expander("Add a KPI"):
                 kpi_panel.add_kpi_form(chosen, uc["sector"], actor)
             st.page_link(

@@ -49,3 +49,20 @@ def close_edit(prefix: str) -> None:
 
     for name in [str(n) for n in st.session_state if str(n).startswith(prefix)]:
         del st.session_state[name]
+
+
+def out_of_date_notice(prefix: str, base: int, current: int, changed: str) -> None:
+    """Above an edit form opened on version `base` of a record now at version `current`: say that someone else
+    `changed` it meanwhile ("Someone changed UC-0042"), that the entries stay, and offer to load the latest."""
+    import streamlit as st
+
+    if base == current:
+        return
+    st.warning(
+        f"{changed} since you opened this form (version {base}, now {current}). Saving will say what "
+        "changed; your entries stay here until you save or load the latest.",
+        icon=":material/sync_problem:",
+    )
+    if st.button("Discard my entries and load the latest", key=f"reload_{prefix}", icon=":material/refresh:"):
+        close_edit(prefix)
+        st.rerun()

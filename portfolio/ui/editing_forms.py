@@ -1,11 +1,11 @@
-"""The form that edits a use case's recorded facts (not its stage), for contributors."""
+"""The forms that edit a use case's recorded facts (not its stage) and its costs, for contributors."""
 
 import streamlit as st
 
 from portfolio.models import AiActTier, AiKind, Audience, Sector
 from portfolio.services import people, use_cases
 from portfolio.ui import context
-from portfolio.ui.editing import close_edit, open_edit_version
+from portfolio.ui.editing import close_edit, open_edit_version, out_of_date_notice
 from portfolio.ui.reads import read
 
 
@@ -28,17 +28,7 @@ def edit_use_case_form(case: dict) -> None:
     def k(field: str) -> str:
         return f"{prefix}{base}_{field}"
 
-    if base != case["version"]:
-        st.warning(
-            f"Someone changed this use case since you opened this form (version {base}, now {case['version']}). "
-            "Saving will say what changed; your entries stay here until you save or load the latest.",
-            icon=":material/sync_problem:",
-        )
-        if st.button(
-            "Discard my entries and load the latest", key=f"reload_{key}", icon=":material/refresh:"
-        ):
-            close_edit(prefix)
-            st.rerun()
+    out_of_date_notice(prefix, base, case["version"], "Someone changed this use case")
     with st.form(f"edit_{key}_{base}"):
         title = st.text_input("Title *", case["title"], max_chars=200, key=k("title"))
         problem = st.text_area(
@@ -158,3 +148,42 @@ def edit_use_case_form(case: dict) -> None:
             ):
                 close_edit(prefix)
                 st.rerun()
+
+
+def edit_costs_form(case: dict) -> None:
+    """The use case's one-off and running costs, keyed by the version the form was opened on, like the facts:
+    a save refused because someone else changed the use case meanwhile keeps what was typed."""
+    actor = context.current_actor()
+    key = case["key"]
+    prefix = f"costs_{key}_v"
+    base = open_edit_version(prefix, case["version"])
+    out_of_date_notice(prefix, base, case["version"], "Someone changed this use case")
+    with st.form(f"costs_{key}_{base}"):
+        cols = st.columns(2)
+        one_off = cols[0].number_input(
+            "One-off cost (EUR)",
+            min_value=0.0,
+            value=case["one_off_cost"],
+            step=1000.0,
+            key=f"{prefix}{base}_one_off",
+        )
+        running = cols[1].number_input(
+            "Running cost per month (EUR)",
+            min_value=0.0,
+            value=case["running_cost_per_month"],
+            step=100.0,
+            key=f"{prefix}{base}_running",
+        )
+        if st.form_submit_button("Save costs") and context.attempt(
+            lambda session: use_cases.update_use_case(
+                session,
+                actor,
+                key,
+                expected_version=base,
+                one_off_cost=one_off,
+                running_cost_per_month=running,
+            ),
+            success="Costs saved.",
+        ):
+            close_edit(prefix)
+            st.rerun()
