@@ -7,7 +7,7 @@ from portfolio.errors import InvalidInput
 from portfolio.models import KpiStatus
 from portfolio.services import results, use_cases
 from portfolio.ui import context
-from portfolio.ui.editing import editor_rows
+from portfolio.ui.editing import close_edit, editor_rows, open_edit_version, out_of_date_notice
 from portfolio.ui.format import STATUS_COLOURS, day, number, plural
 from portfolio.ui.picker import find_use_case
 from portfolio.ui.reads import read
@@ -154,27 +154,36 @@ with correct:
     if recent.empty:
         st.caption("No results logged yet.")
     else:
-        options = recent.to_dict("records")
-        picked = st.selectbox(
+        found = {row["id"]: row for row in recent.to_dict("records")}
+        picked_id = st.selectbox(
             "Result",
-            options,
+            list(found),
             key=f"pick_{kpi_id}",
-            format_func=lambda r: f"{day(r['measured_on'])}: {r['value']:g}",
+            format_func=lambda i: f"{day(found[i]['measured_on'])}: {found[i]['value']:g}",
         )
-        # Keyed by the result and its version: another result, or this one corrected since, starts from its values.
-        with st.form(f"correct_{picked['id']}_{picked['version']}"):
-            new_value = st.number_input("Correct value", value=float(picked["value"]), step=0.1)
-            new_note = st.text_input("Note", picked["note"] or "")
+        picked = found[picked_id]
+        # Keyed by the result and the version the form was opened on: another result, or this one once saved,
+        # starts from its stored values; a correction someone else saves meanwhile does not wipe what was typed.
+        prefix = f"correct_{picked_id}_v"
+        base = open_edit_version(prefix, picked["version"])
+        out_of_date_notice(prefix, base, picked["version"], "Someone corrected this result")
+        with st.form(f"correct_{picked_id}_{base}"):
+            new_value = st.number_input(
+                "Correct value", value=float(picked["value"]), step=0.1, key=f"{prefix}{base}_value"
+            )
+            new_note = st.text_input("Note", picked["note"] or "", key=f"{prefix}{base}_note")
             reason = st.text_input(
-                "Why the correction *", placeholder="e.g. The survey tool double-counted week 12"
+                "Why the correction *",
+                placeholder="e.g. The survey tool double-counted week 12",
+                key=f"{prefix}{base}_reason",
             )
             if st.form_submit_button("Save correction", type="primary"):
                 done = context.attempt(
                     lambda session: results.correct_measurement(
                         session,
                         actor,
-                        picked["id"],
-                        expected_version=picked["version"],
+                        picked_id,
+                        expected_version=base,
                         value=new_value,
                         note=new_note,
                         reason=reason,
@@ -182,4 +191,5 @@ with correct:
                     success="Correction saved; the original stays in the audit trail.",
                 )
                 if done:
+                    close_edit(prefix)
                     st.rerun()
