@@ -7,7 +7,7 @@ import streamlit as st
 from portfolio.models import Dimension
 from portfolio.services import assessments
 from portfolio.ui import context
-from portfolio.ui.editing import editor_rows
+from portfolio.ui.editing import close_edit, editor_rows, open_edit_version, out_of_date_notice
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
@@ -23,27 +23,39 @@ st.caption(
     f"{model.version_number + 1}; existing scores keep the version they were made under."
 )
 
-criteria = pd.DataFrame(
-    [
-        {
-            "key": c.key,
-            "name": c.name,
-            "dimension": c.dimension.value,
-            "weight": c.weight,
-            "anchor_low": c.anchor_low,
-            "anchor_high": c.anchor_high,
-            "description": c.description,
-        }
-        for c in model.criteria
-    ]
-)
-with st.form(f"model_{model.version_number}"):
+PREFIX = "scoring_model_v"
+# The editor is keyed by the version it was opened on and shows that version, so another administrator's
+# version saved meanwhile does not wipe what is being entered: saving is refused, saying who saved what.
+base = open_edit_version(PREFIX, model.version_number)
+out_of_date_notice(PREFIX, base, model.version_number, "Someone saved a new version of the scoring model")
+started_from = model if base == model.version_number else read(assessments.model_version, base)
+
+
+def criteria_table(version: assessments.ActiveModel) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "key": c.key,
+                "name": c.name,
+                "dimension": c.dimension.value,
+                "weight": c.weight,
+                "anchor_low": c.anchor_low,
+                "anchor_high": c.anchor_high,
+                "description": c.description,
+            }
+            for c in version.criteria
+        ]
+    )
+
+
+criteria = criteria_table(model)
+with st.form(f"model_{base}"):
     edited = st.data_editor(
-        criteria,
+        criteria_table(started_from),
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        key=f"criteria_{model.version_number}",
+        key=f"{PREFIX}{base}_criteria",
         column_order=["name", "dimension", "weight", "anchor_low", "anchor_high", "description", "key"],
         row_height=66,  # anchors wrap (Streamlit wraps above 64 px); the first five columns fit at 1280 px
         column_config={
@@ -75,23 +87,28 @@ with st.form(f"model_{model.version_number}"):
         "Impact threshold (0–100)",
         0.0,
         100.0,
-        model.impact_threshold,
+        started_from.impact_threshold,
         5.0,
         help="Impact at or above this counts as high.",
+        key=f"{PREFIX}{base}_impact",
     )
     risk_threshold = cols[1].number_input(
         "Risk threshold (0–100)",
         0.0,
         100.0,
-        model.risk_threshold,
+        started_from.risk_threshold,
         5.0,
         help="Risk at or above this counts as high.",
+        key=f"{PREFIX}{base}_risk",
     )
-    name = st.text_input("Name of the new version", model.name, max_chars=200)
+    name = st.text_input(
+        "Name of the new version", started_from.name, max_chars=200, key=f"{PREFIX}{base}_name"
+    )
     note = st.text_area(
         "What changed and why",
         max_chars=5000,
         placeholder="e.g. Weight bias potential higher after the Q3 audit",
+        key=f"{PREFIX}{base}_note",
     )
     saved = st.form_submit_button("Save as a new version", type="primary", icon=":material/save:")
 
@@ -103,6 +120,7 @@ if saved:
                 session,
                 actor,
                 criteria=rows,
+                expected_version=base,
                 name=name,
                 note=note,
                 impact_threshold=impact_threshold,
@@ -112,6 +130,7 @@ if saved:
         success="New scoring model version saved.",
     )
     if version:
+        close_edit(PREFIX)
         st.rerun()
 
 shares = criteria.assign(share=criteria["weight"] / criteria.groupby("dimension")["weight"].transform("sum"))

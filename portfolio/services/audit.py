@@ -128,6 +128,8 @@ def _what(event: AuditEvent, labels: dict[str, str]) -> str:
         return "logged results"
     if event.action == "kpi.retired":
         return "retired it"
+    if event.action == "scoring_model.created":
+        return f"saved version {event.entity_id}"
     if event.action == "measurement.corrected" and "value" in after:
         return f"corrected the value from {_short(before.get('value'))} to {_short(after['value'])}"
     changed = [k for k in after if k in before and before[k] != after[k]]

@@ -258,7 +258,11 @@ def _criteria(change: Callable[[list[dict[str, Any]], Any], None]) -> Callable[[
 
 def _scoring_model(**build: Callable[[Any], Any]) -> Write:
     def call(session: Session, w: World, v: Any) -> Any:
-        fields = {"name": "Version two", "criteria": _criteria(lambda rows, _v: None)(v)}
+        fields = {
+            "name": "Version two",
+            "criteria": _criteria(lambda rows, _v: None)(v),
+            "expected_version": assessments.active_model(session).version_number,
+        }
         return assessments.create_model_version(
             session, w.admin, **(fields | {k: f(v) for k, f in build.items()})
         )
@@ -401,6 +405,7 @@ WRITES: dict[str, Write] = {
     "scoring model threshold": _scoring_model(impact_threshold=lambda v: v),
     "scoring model criterion": _scoring_model(criteria=_criteria(_set_label)),
     "scoring model weight": _scoring_model(criteria=_criteria(lambda rows, v: rows[0].update(weight=v))),
+    "scoring model expected_version": _scoring_model(expected_version=lambda v: v),
     # people and settings
     **{
         f"person {f}": Write(

@@ -111,7 +111,11 @@ def criteria_rows(**changes):
 def new_version(engine, actor, rows, **fields):
     with db.unit_of_work(engine) as session:
         return assessments.create_model_version(
-            session, actor, criteria=rows, **({"name": "Model v2", "note": "Reach matters more"} | fields)
+            session,
+            actor,
+            criteria=rows,
+            expected_version=assessments.active_model(session).version_number,
+            **({"name": "Model v2", "note": "Reach matters more"} | fields),
         )
 
 

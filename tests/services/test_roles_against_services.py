@@ -121,7 +121,9 @@ SERVICES: dict[str, tuple[Role, Callable[[Session, Any, World], Any]]] = {
     "change roles": (Role.administrator, lambda s, a, w: people.set_roles(s, a, 1, list(Role))),
     "change the scoring model": (
         Role.administrator,
-        lambda s, a, w: assessments.create_model_version(s, a, criteria=criteria_rows(), name="Model v2"),
+        lambda s, a, w: assessments.create_model_version(
+            s, a, criteria=criteria_rows(), expected_version=1, name="Model v2"
+        ),
     ),
     "change a gate checklist": (
         Role.administrator,

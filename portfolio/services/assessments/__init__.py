@@ -21,6 +21,7 @@ from portfolio.services.assessments.scoring_model import (
     check_criteria,
     create_model_version,
     ensure_default_scoring_model,
+    model_version,
     model_versions,
 )
 
@@ -40,6 +41,7 @@ __all__ = [
     "create_model_version",
     "ensure_default_scoring_model",
     "matrix_points",
+    "model_version",
     "model_versions",
     "my_latest_scores",
     "record_assessment",

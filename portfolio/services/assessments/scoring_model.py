@@ -9,10 +9,10 @@ from pydantic import Field
 from sqlmodel import Session, func, select
 
 from portfolio import frames, scoring
-from portfolio.errors import InvalidInput, RuleViolation
+from portfolio.errors import InvalidInput, NotFound, RuleViolation
 from portfolio.models import Assessment, Criterion, Dimension, Person, Role, ScoringModel
 from portfolio.models.tables import LONG
-from portfolio.services.audit import SYSTEM, Actor, record_event
+from portfolio.services.audit import SYSTEM, Actor, record_event, refuse_stale_edit
 from portfolio.services.people import require_role
 from portfolio.validation import Input, Percent, validate
 
@@ -68,6 +68,18 @@ def active_model(session: Session) -> ActiveModel:
     model = session.exec(select(ScoringModel).where(ScoringModel.is_active)).first()
     if model is None:
         raise RuleViolation("No scoring model is active. An administrator must activate one before scoring.")
+    return _model(session, model)
+
+
+def model_version(session: Session, version_number: int) -> ActiveModel:
+    """One version of the scoring model, active or not (an editor opened on it shows what it started from)."""
+    model = session.exec(select(ScoringModel).where(ScoringModel.version_number == version_number)).first()
+    if model is None:
+        raise NotFound(f"The scoring model has no version {version_number}.")
+    return _model(session, model)
+
+
+def _model(session: Session, model: ScoringModel) -> ActiveModel:
     criteria = session.exec(
         select(Criterion).where(Criterion.scoring_model_id == model.id).order_by(Criterion.position)
     ).all()
@@ -142,15 +154,27 @@ def check_criteria(rows: list[dict[str, Any]]) -> list[CriterionInput]:
 
 
 def create_model_version(
-    session: Session, actor: Actor, *, criteria: list[dict[str, Any]], **fields: Any
+    session: Session, actor: Actor, *, criteria: list[dict[str, Any]], expected_version: int, **fields: Any
 ) -> ScoringModel:
-    """A new active version of the scoring model. Earlier scores keep the version they were made under."""
+    """A new active version of the scoring model. Earlier scores keep the version they were made under.
+    `expected_version` is the active version the editor started from: required, so a version made from an
+    out-of-date page (another administrator saved one meanwhile) is refused, saying who saved what."""
     require_role(session, actor, Role.administrator, "change the scoring model")
+    latest = session.exec(select(func.max(ScoringModel.version_number))).one() or 0
+    active = session.exec(select(ScoringModel.version_number).where(ScoringModel.is_active)).first()
+    refuse_stale_edit(
+        session,
+        current_version=active if active is not None else latest,
+        expected_version=expected_version,
+        what="The scoring model",
+        entity="scoring_model",
+        entity_id=active if active is not None else latest,
+        actions=("scoring_model.created",),
+    )
     data = validate(ScoringModelInput, fields)
     if not isinstance(criteria, list | tuple):
         raise InvalidInput({"criteria": "Give the criteria as a list."})
     checked = check_criteria(list(criteria))
-    latest = session.exec(select(func.max(ScoringModel.version_number))).one() or 0
     previous = session.exec(select(ScoringModel).where(ScoringModel.is_active)).all()
     for model in previous:
         model.is_active = False
