@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any, overload
 
 from portfolio.checklist import APPLIES, MANUAL, RULES
-from portfolio.models.enums import Dimension
+from portfolio.models.enums import Dimension, Direction, KpiKind
 from portfolio.scoring import DEFAULT_CRITERIA
 
 EMPTY = "—"
@@ -119,6 +119,30 @@ SHORT_UNITS = {
     "score 1-10": "/10",
     "score 1-5": "/5",
 }
+
+
+UNIT_NAMES = {
+    "EUR": "€",
+    "EUR per month": "€ per month",
+    "score 1-10": "score 1–10",
+    "score 1-5": "score 1–5",
+}
+
+
+def unit_name(unit: str | None) -> str:
+    """A KPI's unit as a manager reads it beside "Unit:": "%", "€ per month", "hours per month", "score 1–10";
+    a unit the tool does not know, as it was typed."""
+    if _missing(unit) or not str(unit).strip():
+        return EMPTY
+    return UNIT_NAMES.get(str(unit), str(unit))
+
+
+def kpi_caption(kind: str, direction: str, unit: str | None) -> str:
+    """What a KPI tile says under its name: "Business value · Higher is better · Unit: %"."""
+    parts = [label(KpiKind, kind), label(Direction, direction)]
+    if not _missing(unit) and str(unit).strip():
+        parts.append(f"Unit: {unit_name(unit)}")
+    return " · ".join(parts)
 
 
 def amount(value: float | None) -> str:

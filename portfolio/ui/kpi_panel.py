@@ -9,12 +9,12 @@ import streamlit as st
 
 from portfolio import kpi_catalogue
 from portfolio.kpis import UNITS
-from portfolio.labels import amount
+from portfolio.labels import amount, kpi_caption
 from portfolio.models import Direction, KpiKind, KpiStatus, Role
 from portfolio.services import kpi_edits, results
 from portfolio.services.audit import Actor
 from portfolio.ui import charts, context
-from portfolio.ui.format import STATUS_COLOURS, STATUS_ICONS, day, label
+from portfolio.ui.format import STATUS_COLOURS, STATUS_ICONS, day
 from portfolio.ui.problems import FieldProblems
 from portfolio.ui.reads import read
 from portfolio.ui.text import plain
@@ -198,12 +198,6 @@ def _figures(kpi: dict[str, Any]) -> None:
     )
 
 
-def _kind_and_unit(kpi: dict[str, Any]) -> str:
-    """ "Business value · Higher is better · in hours per month"."""
-    unit = f" · in {kpi['unit']}" if kpi.get("unit") else ""
-    return f"{label(KpiKind, kpi['kind'])} · {label(Direction, kpi['direction'])}{unit}"
-
-
 def _trend(kpi: dict[str, Any], history: pd.DataFrame) -> None:
     points = history[history["kpi_id"] == kpi["id"]]
     if points.empty:
@@ -228,7 +222,7 @@ def _card(kpi: dict[str, Any], history: pd.DataFrame, actor: Actor | None) -> No
         with head:
             st.markdown(f"**{plain(kpi['name'])}**")
             st.badge(status.label, color=STATUS_COLOURS[status], icon=STATUS_ICONS[status])
-            st.caption(_kind_and_unit(kpi))
+            st.caption(kpi_caption(kpi["kind"], kpi["direction"], kpi.get("unit")))
             _figures(kpi)
             st.caption(
                 f"How it is measured: {plain(kpi['method'] or '—')} "
@@ -253,7 +247,7 @@ def _retired_card(kpi: dict[str, Any], history: pd.DataFrame) -> None:
             st.badge("Retired", color="gray", icon=":material/archive:")
             st.caption(
                 f"Retired {day(kpi['retired_on'])}: {plain(kpi['retired_reason'] or '—')}  \n"
-                + _kind_and_unit(kpi)
+                + kpi_caption(kpi["kind"], kpi["direction"], kpi.get("unit"))
             )
             _figures(kpi)
         with chart:

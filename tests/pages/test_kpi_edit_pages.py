@@ -113,3 +113,12 @@ def test_a_kpi_is_retired_with_a_reason_and_kept_in_a_folded_section(app_for, da
     shown = texts(at).replace("\\", "")
     assert "Replaced by the NPS survey" in shown
     assert len(at.get("vega_lite_chart")) == 1  # the retired KPI's results are still charted
+
+
+def test_kpi_tiles_name_their_unit_as_a_manager_reads_it(app_for, database_url):
+    key, _full, _bare = with_kpis(database_url)
+    at = app_for(database_url, "pages/use_case.py", uc=key, tab="KPIs and results")
+    captions = [c.value for c in at.caption]
+    assert "Customer trust · Higher is better · Unit: score 1–10" in captions, captions
+    assert "Business value · Higher is better · Unit: count" in captions, captions
+    assert not [c for c in captions if " · in " in c]

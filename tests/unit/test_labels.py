@@ -66,3 +66,13 @@ def test_numbers_money_and_plurals():
     assert labels.plural(3, "use case") == "3 use cases"
     assert labels.plural(1204, "change") == "1,204 changes"
     assert labels.plural(2, "person", "people") == "2 people"
+
+
+def test_a_kpi_s_unit_reads_as_a_manager_reads_it():
+    assert labels.kpi_caption("business", "higher", "%") == "Business value · Higher is better · Unit: %"
+    assert labels.kpi_caption("trust", "higher", "score 1-10").endswith("· Unit: score 1–10")
+    assert labels.kpi_caption("business", "higher", "EUR per month").endswith("· Unit: € per month")
+    assert labels.kpi_caption("business", "lower", "hours per month").endswith("· Unit: hours per month")
+    assert labels.kpi_caption("business", "higher", "litres").endswith("· Unit: litres")  # as typed
+    assert labels.kpi_caption("business", "higher", None) == "Business value · Higher is better"
+    assert labels.unit_name(None) == labels.EMPTY
