@@ -56,30 +56,25 @@ with st.form(f"model_{base}"):
         hide_index=True,
         width="stretch",
         key=f"{PREFIX}{base}_criteria",
-        column_order=["name", "dimension", "weight", "anchor_low", "anchor_high", "description", "key"],
-        row_height=66,  # anchors wrap (Streamlit wraps above 64 px); the first five columns fit at 1280 px
+        column_order=["name", "dimension", "weight", "anchor_low", "anchor_high", "description"],
+        # Sized to fit beside the sidebar at 1280 px; anchors and descriptions wrap onto four lines. The short
+        # id (for exports and the audit trail) is not asked for: a new criterion takes it from its name.
+        row_height=90,
         column_config={
-            "key": st.column_config.TextColumn(
-                "Short id",
-                width=120,
-                help="How exports and the audit trail name the criterion: lower case, digits and _. "
-                "Give a new criterion one.",
-                required=True,
-            ),
-            "name": st.column_config.TextColumn("Criterion", width=150, required=True),
+            "name": st.column_config.TextColumn("Criterion", width=130, required=True),
             "dimension": st.column_config.SelectboxColumn(
                 "Dimension",
                 options=[d.value for d in Dimension],
                 format_func=lambda v: Dimension(v).label,
-                width=85,
+                width=95,
                 required=True,
             ),
             "weight": st.column_config.NumberColumn(
-                "Weight", min_value=0.1, max_value=100, step=0.5, width=65
+                "Weight", min_value=0.1, max_value=100, step=0.5, width=75
             ),
-            "anchor_low": st.column_config.TextColumn("What a 1 means", width=210, required=True),
-            "anchor_high": st.column_config.TextColumn("What a 5 means", width=210, required=True),
-            "description": st.column_config.TextColumn("Description", width=200),
+            "anchor_low": st.column_config.TextColumn("What a 1 means", width=165, required=True),
+            "anchor_high": st.column_config.TextColumn("What a 5 means", width=165, required=True),
+            "description": st.column_config.TextColumn("Description", width=120),
         },
     )
     cols = st.columns(2)

@@ -3,7 +3,9 @@
 Each criterion is scored 1-5 against written anchors. A composite is the weighted mean of a dimension's
 scores rescaled to 0-100 ((score - 1) / 4 * 100), so 1 everywhere gives 0 and 5 everywhere gives 100."""
 
-from collections.abc import Mapping, Sequence
+import re
+import unicodedata
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from statistics import fmean
@@ -191,3 +193,19 @@ def consensus(latest_per_reviewer: Sequence[tuple[float, float]]) -> Consensus |
     return Consensus(
         round(fmean(impacts), 1), round(fmean(risks), 1), round(spread, 1), len(latest_per_reviewer)
     )
+
+
+def criterion_key(name: str, taken: Collection[str] = ()) -> str:
+    """The short id a new criterion gets from its name ("Carbon footprint" → "carbon_footprint"), for exports
+    and the audit trail: lower case, digits and _, starting with a letter, not one of `taken` (a number is added
+    when it would be)."""
+    words = re.sub(
+        r"[^a-z0-9]+", "_", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    )
+    base = words.strip("_")[:40].rstrip("_") or "criterion"
+    if not base[0].isalpha():
+        base = f"criterion_{base}"[:40]
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}_{number}", number + 1
+    return key

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from portfolio import db
 from portfolio.errors import InvalidInput, NotAllowed
-from portfolio.models import Assessment, Kpi, ScoringModel
+from portfolio.models import Assessment, Criterion, Kpi, ScoringModel
 from portfolio.scoring import DEFAULT_CRITERIA
 from portfolio.services import assessments, duplicates, intake, people, use_cases
 from tests.conftest import counts
@@ -207,3 +207,37 @@ def test_matrix_and_backlog(engine, admin):
         rows = assessments.reviewer_scores(session, quick)
         assert list(rows.columns) == ["dimension", "criterion", "Test Administrator"]
         assert rows.set_index("criterion").loc["Reach", "Test Administrator"] == 4
+
+
+def test_a_new_criterion_without_a_short_id_gets_one_from_its_name(engine, admin):
+    """The editor does not ask for the id (it would not fit at 1280 px): a new criterion takes it from its
+    name, never one that another criterion has."""
+    added = {
+        "name": "Customer value",  # a second criterion of that name gets its own id
+        "dimension": "risk",
+        "weight": 1,
+        "anchor_low": "Low",
+        "anchor_high": "High",
+    }
+    carbon = added | {"name": "Carbon footprint", "key": " "}
+    version = new_version(engine, admin, [*criteria_rows(), added, carbon])
+    with Session(engine) as session:
+        keys = [
+            c.key
+            for c in session.exec(
+                select(Criterion).where(Criterion.scoring_model_id == version.id).order_by(Criterion.position)
+            ).all()
+        ]
+    assert keys[-2:] == ["customer_value_2", "carbon_footprint"]
+    assert len(set(keys)) == len(keys)
+
+
+def test_short_ids_from_names_are_plain_and_start_with_a_letter():
+    from portfolio.scoring import criterion_key
+
+    assert criterion_key("Carbon footprint") == "carbon_footprint"
+    assert criterion_key("Carbon footprint", {"carbon_footprint"}) == "carbon_footprint_2"
+    assert criterion_key("Été — ça va?") == "ete_ca_va"
+    assert criterion_key("42 things") == "criterion_42_things"
+    assert criterion_key("!!!") == "criterion"
+    assert len(criterion_key("x" * 80)) <= 50

@@ -120,10 +120,34 @@ MIN_CRITERIA_PER_DIMENSION = 2
 MAX_WEIGHT_SHARE = 0.6  # no single criterion may decide more than this share of its dimension
 
 
+def _with_keys(rows: list[Any]) -> list[Any]:
+    """Rows without a short id (a criterion added in the editor) get one from their name; others stay as given."""
+
+    def blank(value: Any) -> bool:
+        return value is None or (isinstance(value, str) and not value.strip())
+
+    taken = {row["key"] for row in rows if isinstance(row, dict) and isinstance(row.get("key"), str)}
+    completed = []
+    for row in rows:
+        if (
+            isinstance(row, dict)
+            and blank(row.get("key"))
+            and isinstance(row.get("name"), str)
+            and row["name"].strip()
+        ):
+            key = scoring.criterion_key(row["name"], taken)
+            taken.add(key)
+            row = row | {"key": key}
+        completed.append(row)
+    return completed
+
+
 def check_criteria(rows: list[dict[str, Any]]) -> list[CriterionInput]:
-    """Validate a model's criteria, reporting every bad row; weights are relative within a dimension."""
+    """Validate a model's criteria, reporting every bad row; weights are relative within a dimension. A new
+    criterion given without a short id gets one from its name."""
     problems: dict[str, str] = {}
     criteria: list[CriterionInput] = []
+    rows = _with_keys(rows)
     for number, row in enumerate(rows, start=1):
         try:
             criteria.append(validate(CriterionInput, row))
