@@ -133,6 +133,7 @@ class Card:
     extensions: int
     flags: tuple[str, ...]  # why it needs attention, most urgent first
     actions: tuple[str, ...]  # what may be done next (lifecycle.next_actions)
+    version: int  # of the use case as shown: the decision dialogs opened from the card are keyed by it
 
 
 def board_cards(
@@ -185,6 +186,7 @@ def board_cards(
                 extensions=record["extensions"],
                 flags=tuple(record["flags"]),
                 actions=tuple(record["actions"]),
+                version=record["version"],
             )
         )
     return cards
