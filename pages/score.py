@@ -3,13 +3,14 @@
 import pandas as pd
 import streamlit as st
 
+from portfolio.lifecycle import ACTIVE
 from portfolio.models import Dimension
 from portfolio.scoring import DISAGREEMENT_SPREAD
 from portfolio.services import assessments, queues, use_cases
 from portfolio.ui import context
 from portfolio.ui.editing import content_key
 from portfolio.ui.format import number, plural
-from portfolio.ui.picker import choose_use_case
+from portfolio.ui.picker import find_use_case
 from portfolio.ui.queues import to_score_list
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
@@ -25,12 +26,6 @@ st.caption(
     "its anchors, so that a score means the same across use cases and quarters. Extreme scores (1 or 5) need a comment."
 )
 
-queue = read(assessments.scoring_queue)
-if not queue:
-    st.info("There is nothing to score: no open use cases.", icon=":material/inbox:")
-    st.stop()
-titles = {key: title for key, title, _version in queue}
-versions = {key: version for key, _title, version in queue}
 NEXT = "score_next"
 if NEXT in st.session_state:
     # After saving, the next use case waiting for this reviewer opens (the selector starts afresh on it).
@@ -42,7 +37,13 @@ if done:
 mine = read(queues.not_scored_by, actor.id)
 with st.expander(f"Waiting for your scores: {len(mine)}", expanded=bool(mine), icon=":material/inbox:"):
     to_score_list(actor, mine)
-chosen = choose_use_case(titles, key="score_uc", default=mine[0].key if mine else None)
+# Open use cases only, found by key or title: at 10,000 use cases a menu of every one would be most of the page.
+chosen = find_use_case(
+    "score_uc", default=mine[0].key if mine else None, stages=tuple(stage.value for stage in ACTIVE)
+)
+if chosen is None:
+    st.info("There is nothing to score: no open use cases.", icon=":material/inbox:")
+    st.stop()
 detail = read(use_cases.use_case_detail, chosen)
 case = detail.use_case
 with st.expander("What the team proposes", expanded=False):
@@ -116,7 +117,7 @@ if submitted:
             scores,
             comments=comments,
             comment=overall,
-            expected_version=versions[chosen],
+            expected_version=case["version"],
         ),
     )
     if saved:

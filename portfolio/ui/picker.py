@@ -44,10 +44,11 @@ def choose_use_case(
     return chosen
 
 
-def find_use_case(key: str, *, default: str | None = None) -> str | None:
-    """A search box (key or title) beside a selector of the first matches, for pages that open one use case
-    of a portfolio that may hold thousands: the menu never lists them all. The use case the address names
-    stays among the choices whatever is typed. Returns the key chosen, or None when the portfolio is empty."""
+def find_use_case(key: str, *, default: str | None = None, stages: tuple[str, ...] = ()) -> str | None:
+    """A search box (key or title) beside a selector of the first matches (in `stages`, when given), for pages
+    that open one use case of a portfolio that may hold thousands: the menu never lists them all. The use case
+    the address names stays among the choices whatever is typed. Returns the key chosen, or None when no use
+    case qualifies."""
     from portfolio.ui.reads import read
     from portfolio.ui.text import plain
     from portfolio.views.use_case_picker import PICKER_LIMIT, pick_use_case
@@ -60,7 +61,7 @@ def find_use_case(key: str, *, default: str | None = None) -> str | None:
         icon=":material/search:",
         label_visibility="collapsed",
     ).strip()
-    picker = read(pick_use_case, search, st.query_params.get(PARAM) or default)
+    picker = read(pick_use_case, search, st.query_params.get(PARAM) or default, stages)
     if picker.chosen is None:
         return None
     chosen = choose_use_case(

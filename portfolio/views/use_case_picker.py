@@ -4,7 +4,7 @@ from, so no page sends every use case of a large portfolio to the browser as a m
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portfolio.models import UseCase
 
@@ -22,10 +22,13 @@ def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def pick_use_case(session: Session, search: str = "", requested: str | None = None) -> Picker:
-    """The use cases whose key or title contains `search` (any case; empty: all), the first PICKER_LIMIT by
-    key, with the `requested` use case (a link's ?uc=) kept among them."""
-    query = select(UseCase.key, UseCase.title)
+def pick_use_case(
+    session: Session, search: str = "", requested: str | None = None, stages: tuple[str, ...] = ()
+) -> Picker:
+    """The use cases (in `stages`, when given) whose key or title contains `search` (any case; empty: all), the
+    first PICKER_LIMIT by key, with the `requested` use case (a link's ?uc=) kept among them."""
+    in_stages = [col(UseCase.stage).in_(stages)] if stages else []
+    query = select(UseCase.key, UseCase.title).where(*in_stages)
     if words := search.strip():
         pattern = f"%{_escaped(words.lower())}%"
         query = query.where(
@@ -38,7 +41,9 @@ def pick_use_case(session: Session, search: str = "", requested: str | None = No
     options = [tuple(row) for row in session.exec(query.order_by(UseCase.key).limit(PICKER_LIMIT)).all()]
     chosen = None
     if requested:
-        found = session.exec(select(UseCase.key, UseCase.title).where(UseCase.key == requested)).first()
+        found = session.exec(
+            select(UseCase.key, UseCase.title).where(UseCase.key == requested, *in_stages)
+        ).first()
         if found is not None:
             chosen = found[0]
             if tuple(found) not in options:
@@ -46,7 +51,9 @@ def pick_use_case(session: Session, search: str = "", requested: str | None = No
     if chosen is None and options:
         chosen = options[0][0]
     if chosen is None:  # nothing matches the search: fall back on the first use case of all
-        first = session.exec(select(UseCase.key, UseCase.title).order_by(UseCase.key).limit(1)).first()
+        first = session.exec(
+            select(UseCase.key, UseCase.title).where(*in_stages).order_by(UseCase.key).limit(1)
+        ).first()
         if first is not None:
             chosen, options = first[0], [tuple(first)]
     return Picker(options, chosen, matches)

@@ -215,3 +215,37 @@ def test_the_duplicate_check_reads_the_portfolio_only_once_there_are_words(
     assert offered and all(existing.title in label.replace("\\", "") for label in offered), offered
     at.text_area(key="draft_problem").set_value(existing.problem).run()
     assert built == [1] and not at.exception  # kept for the revision: the next rerun compares at once
+
+
+def test_the_score_page_finds_open_use_cases_instead_of_listing_them(app_for, database_url, engine):
+    from sqlalchemy import text
+
+    from portfolio.demo.scale import generate_scale_portfolio
+
+    generate_scale_portfolio(engine, 120, measurements=500)
+    with engine.connect() as connection:
+        closed = (
+            connection.execute(
+                text(
+                    "SELECT key FROM use_case WHERE stage IN ('retired', 'rejected', 'stopped') ORDER BY key"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        open_key = connection.execute(
+            text("SELECT key FROM use_case WHERE stage = 'pilot' ORDER BY key DESC LIMIT 1")
+        ).scalar_one()
+    at = app_for(database_url, "pages/score.py")
+    assert not at.exception
+    menu = at.selectbox(key="score_uc")
+    # The first 50 by key, and the first use case waiting for this reviewer, which opens.
+    assert len(menu.options) <= 51 and menu.value in [o.split(" · ")[0] for o in menu.options]
+    assert not {o.split(" · ")[0] for o in menu.options} & set(closed)
+    at.text_input(key="score_uc_search").set_value(closed[0].lower()).run()
+    assert any("No use case has" in c.value for c in at.caption)  # a closed one is not offered for scoring
+    at.text_input(key="score_uc_search").set_value(open_key.lower()).run()
+    at.selectbox(key="score_uc").set_value(open_key).run()
+    assert not at.exception
+    assert at.query_params["uc"] in (open_key, [open_key])
+    assert any(s.key.startswith(f"s_{open_key}_m1_") for s in at.slider)  # the form edits the chosen one
