@@ -20,9 +20,11 @@ $(VENV)/.test-installed: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/streamlit run app.py
 
-## Install what the tests need and run the whole suite (SQLite; PostgreSQL too when PORTFOLIO_TEST_DATABASE_URL is set).
+## Install what the tests need and run the whole suite (SQLite; PostgreSQL too when PORTFOLIO_TEST_DATABASE_URL is set)
+## on TEST_WORKERS processes (tests/conftest.py keeps the tests of one folder on one database on one worker).
+TEST_WORKERS ?= 2
 test: $(VENV)/.test-installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

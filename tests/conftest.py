@@ -2,6 +2,7 @@
 PostgreSQL database, on PostgreSQL too (CI always sets it)."""
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +49,28 @@ def _drop_postgres_database(url: str) -> None:
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+# A test on a database: its file, and the database its id starts with (`test_x[postgresql-...]`).
+_DATABASE_TEST = re.compile(r"(?P<file>[^:]+)::[^\[]*\[(?P<backend>sqlite|postgresql)[-\]]")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own choice
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """With several workers (`make test`, or `pytest -n N`): the tests of one folder on one database go to a
+    worker together, in their usual order, and the others one by one. A worker switching between SQLite and
+    PostgreSQL tests would tear down and rebuild every session-wide fixture (migrated template, demo, app
+    server) at each switch. An explicit `--dist` other than `load` is left as asked."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FolderAndDatabaseScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            match = _DATABASE_TEST.match(nodeid)
+            return f"{Path(match['file']).parent}[{match['backend']}]" if match else nodeid
+
+    return FolderAndDatabaseScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
