@@ -155,6 +155,9 @@ def test_five_journeys_as_the_roles_they_need(page, journeys_server, tmp_path):
         assert not dialog.get_by_role("radio", name=decision, exact=True).is_checked()
     dialog.get_by_role("button", name="Record decision").click()  # with nothing chosen or written
     settle(page)
+    # Under load the rerun may start after settle() has returned: wait for its answer before reading it.
+    dialog.get_by_text(re.compile(r"Please fix these \d+ problems")).first.wait_for()
+    settle(page)
     problems = dialog.inner_text()
     # Every problem at once, each beside its field and counted by the button, not one at a time.
     assert re.search(r"Please fix these \d+ problems", problems), problems
