@@ -13,7 +13,6 @@ from portfolio.reports.compare import UNCHANGED
 from portfolio.services import snapshots
 from portfolio.ui import charts, context
 from portfolio.ui.format import day, label
-from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
 
@@ -134,22 +133,18 @@ fmt = st.segmented_control(
     label_visibility="collapsed",
 )
 if fmt:
-    try:
-        with st.spinner("Preparing the file…"):
-            # The file is cached (a PDF takes a second or two); the snapshot was verified just above.
-            made = read(snapshot_export.export_by_id, chosen, fmt)
-    except PortfolioError as error:
-        st.error(plain(str(error)), icon=":material/gpp_bad:")
-    else:
-        st.download_button(
-            f"Download: {snapshot_export.FORMAT_WORDS[fmt]}",
-            made.data,
-            file_name=made.file_name,
-            mime=made.mime,
-            icon=":material/download:",
-            key=f"download_{chosen}_{fmt}",
-            on_click="ignore",
-        )
+    # The file is made when the button is pressed, not on every visit: a board report of ten thousand use
+    # cases takes many seconds to lay out. The snapshot was verified just above, and is again when made.
+    file_name, mime = snapshot_export.file_name_and_mime(view.quarter, fmt)
+    st.download_button(
+        f"Download: {snapshot_export.FORMAT_WORDS[fmt]}",
+        snapshot_export.export_made_on_click(context.engine(), chosen, fmt),
+        file_name=file_name,
+        mime=mime,
+        icon=":material/download:",
+        key=f"download_{chosen}_{fmt}",
+        on_click="ignore",
+    )
 st.caption(f"SHA-256 {view.checksum}, verified just now.")
 
 with st.expander(f"Pilots needing a decision ({len(report.purgatory)})"):

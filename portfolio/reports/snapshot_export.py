@@ -3,9 +3,11 @@ reads a verified snapshot (and the previous quarter's, for the changes), so a ta
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from portfolio.errors import InvalidInput
@@ -120,9 +122,26 @@ def export_snapshot(session: Session, snapshot: Snapshot, fmt: str) -> Export:
             from portfolio.reports.board_pdf import board_pdf
 
             data = board_pdf(report, content)
-    extension, mime = FORMATS[fmt]
+    return Export(data, *file_name_and_mime(snapshot.quarter, fmt))
+
+
+def file_name_and_mime(quarter: str, fmt: str) -> tuple[str, str]:
+    """The name a snapshot's file in `fmt` is saved under, and its media type."""
+    extension, mime = FORMATS[check_format(fmt)]
     stem = "portfolio-snapshot" if fmt in ("xlsx", "csv") else "board-report"
-    return Export(data, f"{stem}-{snapshot.quarter}.{extension}", mime)
+    return f"{stem}-{quarter}.{extension}", mime
+
+
+def export_made_on_click(engine: Engine, snapshot_id: int, fmt: str) -> Callable[[], bytes]:
+    """The snapshot's file in `fmt`, made when called: a download button calls it on its own thread when
+    pressed, outside the page's run (so it opens its own session), rather than on every visit to the page;
+    a board report of ten thousand use cases takes many seconds to lay out."""
+
+    def made() -> bytes:
+        with Session(engine) as session:
+            return export_by_id(session, snapshot_id, fmt).data
+
+    return made
 
 
 # --- reads for the Snapshots page (and the command line) ----------------------------------------------------

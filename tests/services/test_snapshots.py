@@ -319,6 +319,20 @@ def test_a_tampered_snapshot_is_refused_everywhere(demo):
         assert listed[listed["id"] != snapshot.id]["intact"].all()
 
 
+def test_a_snapshot_checked_before_is_checked_again_once_altered(demo):
+    # Listing and viewing remember what the full check found for the stored text; a change to that text
+    # must be caught all the same.
+    snapshot = take(demo)
+    with Session(demo) as session:
+        assert snapshots.list_snapshots(session).set_index("id").loc[snapshot.id, "intact"]
+        assert snapshots.get_snapshot_by_id(session, snapshot.id).checksum == snapshot.checksum
+    tamper(demo, snapshot.id, lambda content: content.update(taken_by="Someone else"))
+    with Session(demo) as session:
+        assert not snapshots.list_snapshots(session).set_index("id").loc[snapshot.id, "intact"]
+        with pytest.raises(SnapshotTampered, match="fails its integrity check"):
+            snapshots.get_snapshot_by_id(session, snapshot.id)
+
+
 def test_the_checksum_is_over_canonical_content():
     content = {"b": [1, 2.5, None], "a": "Café – €", "quarter": "2026-Q4"}
     reordered = {"quarter": "2026-Q4", "a": "Café – €", "b": [1, 2.5, None]}
