@@ -55,7 +55,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 _DATABASE_TEST = re.compile(r"(?P<file>[^:]+)::[^\[]*\[(?P<backend>sqlite|postgresql)[-\]]")
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own choice
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # before pytest-xdist's own choice; xdist may be absent
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """With several workers (`make test`, or `pytest -n N`): the tests of one folder on one database go to a
     worker together, in their usual order, and the others one by one. A worker switching between SQLite and
