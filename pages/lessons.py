@@ -4,7 +4,6 @@ library, searched with the same words."""
 import streamlit as st
 
 from portfolio.models import LessonCategory, LessonOutcome, Role, Sector, Stage
-from portfolio.services import use_cases
 from portfolio.ui import charts, context
 from portfolio.ui.format import label
 from portfolio.ui.lesson_forms import edit_lesson_form, record_lesson_form, show_saved
@@ -31,7 +30,7 @@ choices = read(lesson_views.lesson_choices)
 if can_write:
     requested = st.query_params.get("uc")
     with st.expander("Record a lesson", icon=":material/add_circle:", expanded=bool(requested)):
-        record_lesson_form(read(use_cases.use_case_keys), requested, choices["tags"])
+        record_lesson_form(requested, choices["tags"])
 
 query = st.text_input(
     "Search lessons and public incidents",

@@ -8,7 +8,9 @@ import streamlit as st
 from portfolio.models import LessonCategory, LessonOutcome
 from portfolio.services import lessons
 from portfolio.ui import context
+from portfolio.ui.reads import read
 from portfolio.ui.text import plain
+from portfolio.views.use_case_picker import PICKER_LIMIT, pick_use_case
 
 DONE = "lesson_saved"
 ROUND = "new_lesson_round"
@@ -64,13 +66,28 @@ def _fields(prefix: str, initial: dict[str, Any], tag_options: list[str]) -> dic
     return {"title": title, "outcome": outcome, "category": category, "tags": tags} | texts
 
 
-def record_lesson_form(use_cases: list[tuple[str, str]], chosen: str | None, tag_options: list[str]) -> None:
-    """Record a lesson on any use case, at whatever stage it is in."""
+def record_lesson_form(chosen: str | None, tag_options: list[str]) -> None:
+    """Record a lesson on any use case, at whatever stage it is in; the use case is found by key or title (a
+    menu of every use case would be most of the page at 10,000), `chosen` (a link's ?uc=) among the choices."""
     # A new key prefix after each recorded lesson gives an empty form (deleting widget state leaves a form's
     # values in the browser).
     prefix = f"new_lesson_{st.session_state.get(ROUND, 0)}_"
-    keys = [key for key, _title in use_cases]
-    titles = dict(use_cases)
+    # Outside the form, so that typing narrows the menu at once.
+    search = st.text_input(
+        "Find the use case",
+        key=f"{prefix}use_case_search",
+        placeholder="Find by key or title",
+        icon=":material/search:",
+    ).strip()
+    picker = read(pick_use_case, search, chosen)
+    keys = [key for key, _title in picker.options]
+    titles = dict(picker.options)
+    if search and picker.matches == 0:
+        st.caption(f"No use case has “{plain(search)}” in its key or title.")
+    elif picker.matches > PICKER_LIMIT:
+        st.caption(
+            f"The first {PICKER_LIMIT} of {picker.matches:,} by key: type part of a key or title to narrow."
+        )
     with st.form("record_lesson", border=False, enter_to_submit=False):
         key = st.selectbox(
             "Use case *",

@@ -127,3 +127,23 @@ def test_a_large_library_shows_a_page_of_lessons_at_a_time(app_for, database_url
     assert any(f"25 of {total:,} lessons shown" in c.value for c in at.caption)
     at.button(key="lessons_more").click().run()
     assert len(lesson_labels(at)) == min(50, total)
+
+
+def test_the_lesson_form_finds_its_use_case_instead_of_listing_every_one(app_for, database_url, engine):
+    from portfolio.demo.scale import generate_scale_portfolio
+
+    generate_scale_portfolio(engine, 120, measurements=500)
+    at = app_for(database_url, PAGE)
+    menu = at.selectbox(key="new_lesson_0_use_case")
+    assert len(menu.options) == 50 and menu.value is None  # nobody chose yet
+    assert any("The first 50 of 120" in c.value for c in at.caption)
+    at.text_input(key="new_lesson_0_use_case_search").set_value("uc-0117").run()
+    assert [o.split(" · ")[0] for o in at.selectbox(key="new_lesson_0_use_case").options] == ["UC-0117"]
+    at.selectbox(key="new_lesson_0_use_case").set_value("UC-0117")
+    at.text_input(key="new_lesson_0_title").set_value("Ask the night shift first")
+    at.text_area(key="new_lesson_0_tried").set_value("Asking the day shift.")
+    at.text_area(key="new_lesson_0_happened").set_value("The night shift had the answer.")
+    at.selectbox(key="new_lesson_0_category").set_value("adoption")
+    at.button(key="record_lesson_submit").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Lesson recorded on UC-0117" in s.value for s in at.success)
