@@ -7,7 +7,8 @@ and the app processes' memory.
 
 It starts the app (`streamlit run`, one or more processes on free loopback ports, all on the same database),
 then drives `--sessions` Playwright contexts in Debian's Chromium for `--minutes` minutes, each a person
-browsing the overview pages, filtering, opening use cases and logging a result; sessions are spread over
+browsing the overview pages, filtering, opening use cases and logging a result, pausing about
+`--think-seconds` (5 by default) between actions as a person reading the page does; sessions are spread over
 the processes as a load balancer with sticky sessions would. The loop is bounded by time and by
 `--max-actions` per session, and only ever talks to 127.0.0.1. Afterwards it counts in the database the
 results logged during the run and compares them with the writes the sessions saw succeed."""
@@ -36,7 +37,8 @@ BROWSE = ("", "portfolio", "board", "matrix", "trust")
 @dataclass
 class Tally:
     page_times: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # an exception the app showed a person
+    timeouts: list[str] = field(default_factory=list)  # a page not ready in time (the machine overloaded)
     writes_seen: int = 0
     writes_refused: int = 0
     actions: int = 0
@@ -109,12 +111,22 @@ async def _settle(page, timeout: float = 120_000) -> float:
 
 
 async def session(
-    browser, base: str, keys: list[str], deadline: float, max_actions: int, tally: Tally, rng: random.Random
+    browser,
+    base: str,
+    keys: list[str],
+    deadline: float,
+    max_actions: int,
+    think_seconds: float,
+    tally: Tally,
+    rng: random.Random,
 ) -> None:
     context = await browser.new_context(viewport={"width": 1440, "height": 900})
     page = await context.new_page()
+    page.set_default_timeout(120_000)
     try:
-        for _ in range(max_actions):
+        for number in range(max_actions):
+            if number:  # a person reads the page before the next click
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * think_seconds)
             if time.time() >= deadline:
                 break
             tally.actions += 1
@@ -139,13 +151,20 @@ async def session(
                 await _settle(page)
                 tally.page_times.append(time.perf_counter() - started)
             except Exception as error:  # every failure is counted and reported, never hidden
-                tally.errors.append(f"{type(error).__name__}: {str(error)[:200]}")
+                found = f"{type(error).__name__}: {str(error)[:200]}"
+                (tally.timeouts if "Timeout" in type(error).__name__ else tally.errors).append(found)
     finally:
         await context.close()
 
 
 async def drive(
-    bases: list[str], keys: list[str], sessions: int, minutes: float, max_actions: int, seed: int
+    bases: list[str],
+    keys: list[str],
+    sessions: int,
+    minutes: float,
+    max_actions: int,
+    think_seconds: float,
+    seed: int,
 ) -> Tally:
     from playwright.async_api import async_playwright
 
@@ -161,6 +180,7 @@ async def drive(
                     keys,
                     deadline,
                     max_actions,
+                    think_seconds,
                     tally,
                     random.Random(seed + n),
                 )
@@ -180,6 +200,12 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--max-actions", type=int, default=500, help="Upper bound of actions per session.")
+    parser.add_argument(
+        "--think-seconds",
+        type=float,
+        default=5.0,
+        help="Mean pause between a session's actions (0.5 to 1.5 times this): a person reading the page.",
+    )
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -203,7 +229,15 @@ def main() -> None:
     started_at = datetime.now(UTC)
     try:
         tally = asyncio.run(
-            drive([base for _, base in apps], keys, args.sessions, args.minutes, args.max_actions, args.seed)
+            drive(
+                [base for _, base in apps],
+                keys,
+                args.sessions,
+                args.minutes,
+                args.max_actions,
+                args.think_seconds,
+                args.seed,
+            )
         )
         memory = [_memory_mb(process.pid) for process, _ in apps]
     finally:
@@ -225,7 +259,9 @@ def main() -> None:
         f"{engine.dialect.name}\n"
     )
     print(
-        f"- actions: {tally.actions:,}; page views timed: {len(times):,}; errors shown: {len(tally.errors)}"
+        f"- actions: {tally.actions:,} (a pause of about {args.think_seconds:g} s after each); page views timed: "
+        f"{len(times):,}; errors shown by the app: {len(tally.errors)}; pages not ready within 120 s: "
+        f"{len(tally.timeouts)}"
     )
     print(
         f"- page time: median {statistics.median(times) if times else float('nan'):.2f} s, 95th percentile "
@@ -237,7 +273,7 @@ def main() -> None:
         f"{tally.writes_refused}"
     )
     print(f"- peak memory per app process: {', '.join(f'{m:.0f} MB' for m in memory)}")
-    for error in tally.errors[:10]:
+    for error in [*tally.errors, *tally.timeouts][:10]:
         print(f"  - {error}")
     engine.dispose()
     if tally.errors or stored < tally.writes_seen:
