@@ -16,7 +16,7 @@ from portfolio.reports import snapshot_tables
 from portfolio.reports.board import BoardReport, board_report
 from portfolio.reports.compare import Comparison, compare
 from portfolio.reports.spreadsheet import csv_bytes, xlsx_bytes
-from portfolio.services.snapshots import get_snapshot_by_id, previous_snapshot, verified
+from portfolio.services.snapshots import get_snapshot_by_id, previous_snapshot
 
 FORMATS: dict[str, tuple[str, str]] = {
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -78,7 +78,8 @@ def check_format(name: Any) -> str:
 def _context(
     session: Session, snapshot: Snapshot
 ) -> tuple[dict[str, Any], dict[str, Any] | None, Comparison | None]:
-    content = verified(snapshot).content
+    """`snapshot` (verified when it was read: get_snapshot, get_snapshot_by_id) with the previous quarter's."""
+    content = snapshot.content
     earlier = previous_snapshot(session, snapshot)
     previous = earlier.content if earlier is not None else None
     return content, previous, compare(previous, content) if previous is not None else None

@@ -92,12 +92,14 @@ def _current_of(session: Session, quarter: Quarter) -> Snapshot | None:
 def get_snapshot(session: Session, quarter: str) -> Snapshot:
     """The current, verified snapshot of a quarter."""
     wanted = parse_quarter(quarter)
-    snapshot = _current_of(session, wanted)
+    snapshot = _read_verified(
+        session, and_(Snapshot.quarter == wanted.label, Snapshot.status == SnapshotStatus.current)
+    )
     if snapshot is None:
         taken = sorted({s for s in session.exec(select(Snapshot.quarter)).all()})
         listing = f" Snapshots exist for {', '.join(taken)}." if taken else " No snapshot has been taken yet."
         raise NotFound(f"There is no snapshot of {wanted.label}.{listing}")
-    return verified(snapshot)
+    return snapshot
 
 
 def _read_verified(session: Session, where: Any) -> Snapshot | None:
