@@ -57,9 +57,19 @@ def generate_scale_portfolio(
             progress,
         )
         reset_sequences(session)
+    refresh_planner_statistics(engine)
     if progress:
         progress(1.0, "done")
     return done
+
+
+def refresh_planner_statistics(engine: Engine) -> None:
+    """After a bulk load, PostgreSQL's planner still holds the statistics of the empty tables until autovacuum
+    gets round to them, and so picks nested loops fit for a dozen rows: the overview's value query took 3.5 s
+    instead of 0.03 s. ANALYZE gives it the real sizes at once. (SQLite plans well without statistics.)"""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
 
 
 def _generate(
