@@ -24,10 +24,10 @@ filters = trust.TrustFilter(chosen.sectors, chosen.teams)
 counts = read(trust.trust_counts, filters)
 
 metrics = st.columns(4)
-metrics[0].metric("Customer-facing use cases", counts.customer_facing)
-metrics[1].metric("Without a trust KPI", counts.without_trust_kpi)
-metrics[2].metric("Customers not told about the AI", counts.not_told)
-metrics[3].metric("No path to a person", counts.no_path_to_person)
+metrics[0].metric("Customer-facing use cases", f"{counts.customer_facing:,}")
+metrics[1].metric("Without a trust KPI", f"{counts.without_trust_kpi:,}")
+metrics[2].metric("Customers not told about the AI", f"{counts.not_told:,}")
+metrics[3].metric("No path to a person", f"{counts.no_path_to_person:,}")
 
 if not counts.customer_facing:
     st.info("No active customer-facing use case matches these filters.", icon=":material/filter_alt_off:")
@@ -44,7 +44,7 @@ ROWS_PER_PAGE = 50
 pages = -(-counts.customer_facing // ROWS_PER_PAGE)
 page_number = 1
 if pages > 1:
-    page_number = st.number_input(
+    page_number = st.columns([1, 2])[0].number_input(
         f"Page (of {pages:,}), most safeguards missing first",
         min_value=1,
         max_value=pages,
