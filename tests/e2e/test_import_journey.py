@@ -72,6 +72,8 @@ def test_upload_map_preview_import_and_see_them_on_the_portfolio(page, import_se
     assert page.get_by_text("has no title").count() == 1  # in the refusals table
     page.get_by_role("button", name="Import 2 use cases").click()
     page.get_by_text("Import done: 2 created").wait_for(timeout=60_000)
+    # The rest of the page is drawn in the same rerun, which a loaded machine may not have finished yet.
+    page.get_by_text("From depot-inventory.csv.").wait_for()
     assert page.get_by_text("From depot-inventory.csv.").count() == 1
     settle(page)
     shoot(page, "imported")
