@@ -8,16 +8,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, case, or_
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql import Select
+from sqlalchemy import Engine, case
 from sqlmodel import Session, col, func, select
 
 from portfolio import lifecycle
 from portfolio.kpis import HOURS_PER_MONTH, MONEY_PER_MONTH
-from portfolio.models import Kpi, KpiKind, Person, Stage, UseCase, utc_now
+from portfolio.models import Kpi, KpiKind, Stage, UseCase, utc_now
 from portfolio.reports.portfolio_list import portfolio_csv
 from portfolio.services.use_cases import PortfolioFilter, PortfolioSummary, portfolio_table
+from portfolio.services.use_cases.listing import filtered
 from portfolio.services.value import ValueSummary, hourly_rate
 
 PAGE_SIZE = 100  # rows a person scrolls at once; the table pages through the rest
@@ -39,35 +38,6 @@ class PortfolioRows:
     page: int  # 1-based, within 1..pages
     pages: int
     first: int  # 1-based position of the first row shown (0 when none)
-
-
-def _matching(query: Select, filters: PortfolioFilter) -> Select:
-    """`query` (over use_case) narrowed to the use cases `filters` match, as use_cases.portfolio_table narrows
-    them; a search also looks at the accountable owner's name."""
-    if filters.search.strip():
-        owner = aliased(Person)
-        query = query.outerjoin(owner, owner.id == UseCase.owner_id)
-        pattern = f"%{filters.search.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(UseCase.title).like(pattern),
-                func.lower(UseCase.problem).like(pattern),
-                func.lower(UseCase.key).like(pattern),
-                func.lower(UseCase.team).like(pattern),
-                func.lower(owner.name).like(pattern),
-            )
-        )
-    for column, values in (
-        (UseCase.stage, filters.stages),
-        (UseCase.sector, filters.sectors),
-        (UseCase.team, filters.teams),
-        (UseCase.ai_act_tier, filters.tiers),
-    ):
-        if values:
-            query = query.where(col(column).in_(values))
-    if filters.keys is not None:
-        query = query.where(col(UseCase.key).in_(filters.keys))
-    return query
 
 
 def _count_where(condition: Any) -> Any:
@@ -140,7 +110,7 @@ def portfolio_headline(
         running,
         running_measured,
         one_off_measured,
-    ) = session.exec(_matching(query, filters)).one()
+    ) = session.exec(filtered(query, filters)).one()
     summary = PortfolioSummary(
         active=active_count,
         in_pilot=in_pilot,
@@ -173,7 +143,7 @@ def portfolio_rows(
 ) -> PortfolioRows:
     """One page of the use cases `filters` match, by key: found and counted in the database, then read with
     every column the table shows (use_cases.portfolio_table) for that page's use cases only."""
-    keys = _matching(select(UseCase.key), filters)
+    keys = filtered(select(UseCase.key), filters)
     matching = session.exec(select(func.count()).select_from(keys.subquery())).one()
     pages = max(1, -(-matching // page_size))
     page = min(max(1, page), pages)

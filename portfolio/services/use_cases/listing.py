@@ -3,6 +3,7 @@ filters offer."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import or_
@@ -52,6 +53,37 @@ def quadrant_thresholds(session: Session) -> tuple[float, float]:
     return (row[0], row[1]) if row else (50.0, 50.0)
 
 
+def filtered(query: Any, filters: PortfolioFilter, owner: Any = None) -> Any:
+    """`query` (over use_case) narrowed to the use cases `filters` match: the search looks in the title,
+    problem, key and team and the accountable owner's name, case-insensitively. `owner`: the person alias
+    `query` already joins as the owner, if it does (else it is joined here when there is a search)."""
+    if filters.search.strip():
+        if owner is None:
+            owner = aliased(Person)
+            query = query.outerjoin(owner, owner.id == UseCase.owner_id)
+        pattern = f"%{filters.search.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(UseCase.title).like(pattern),
+                func.lower(UseCase.problem).like(pattern),
+                func.lower(UseCase.key).like(pattern),
+                func.lower(UseCase.team).like(pattern),
+                func.lower(owner.name).like(pattern),
+            )
+        )
+    for column, values in (
+        (UseCase.stage, filters.stages),
+        (UseCase.sector, filters.sectors),
+        (UseCase.team, filters.teams),
+        (UseCase.ai_act_tier, filters.tiers),
+    ):
+        if values:
+            query = query.where(col(column).in_(values))
+    if filters.keys is not None:
+        query = query.where(col(UseCase.key).in_(filters.keys))
+    return query
+
+
 def portfolio_table(
     session: Session, filters: PortfolioFilter = PortfolioFilter(), *, now: datetime | None = None
 ) -> pd.DataFrame:
@@ -82,27 +114,7 @@ def portfolio_table(
         UseCase.problem,
         kpi_count.label("kpi_count"),
     ).outerjoin(owner, owner.id == UseCase.owner_id)
-    if filters.search.strip():
-        pattern = f"%{filters.search.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(UseCase.title).like(pattern),
-                func.lower(UseCase.problem).like(pattern),
-                func.lower(UseCase.key).like(pattern),
-                func.lower(UseCase.team).like(pattern),
-                func.lower(owner.name).like(pattern),
-            )
-        )
-    for column, values in (
-        (UseCase.stage, filters.stages),
-        (UseCase.sector, filters.sectors),
-        (UseCase.team, filters.teams),
-        (UseCase.ai_act_tier, filters.tiers),
-    ):
-        if values:
-            query = query.where(col(column).in_(values))
-    if filters.keys is not None:
-        query = query.where(col(UseCase.key).in_(filters.keys))
+    query = filtered(query, filters, owner)
     rows = session.exec(query.order_by(UseCase.key)).all()
     now = now or utc_now()
     records = [
