@@ -47,8 +47,8 @@ def choose_use_case(
 def find_use_case(key: str, *, default: str | None = None, stages: tuple[str, ...] = ()) -> str | None:
     """A search box (key or title) beside a selector of the first matches (in `stages`, when given), for pages
     that open one use case of a portfolio that may hold thousands: the menu never lists them all. The use case
-    the address names stays among the choices whatever is typed. Returns the key chosen, or None when no use
-    case qualifies."""
+    the address names stays among the choices whatever is typed; a search that finds exactly one use case opens
+    it. Returns the key chosen, or None when no use case qualifies."""
     from portfolio.ui.reads import read
     from portfolio.ui.text import plain
     from portfolio.views.use_case_picker import PICKER_LIMIT, pick_use_case
@@ -64,6 +64,13 @@ def find_use_case(key: str, *, default: str | None = None, stages: tuple[str, ..
     picker = read(pick_use_case, search, st.query_params.get(PARAM) or default, stages)
     if picker.chosen is None:
         return None
+    # A search that finds exactly one use case opens it (a key typed in full, say), once per search typed:
+    # the person can still pick another from the menu afterwards.
+    searched = f"{key}_searched"
+    if search != st.session_state.get(searched):
+        st.session_state[searched] = search
+        if picker.only_match is not None:
+            st.session_state[key] = picker.only_match
     chosen = choose_use_case(
         dict(picker.options), key=key, default=picker.chosen, where=pick_col, label_visibility="collapsed"
     )

@@ -16,6 +16,7 @@ class Picker:
     options: list[tuple[str, str]]  # (key, title), by key; the chosen use case is always among them
     chosen: str | None  # the requested key when it exists, else the first match (None: nothing at all)
     matches: int  # how many use cases match the search
+    only_match: str | None = None  # the key of the one use case a search matches, when it matches one
 
 
 def _escaped(text: str) -> str:
@@ -39,6 +40,7 @@ def pick_use_case(
         )
     matches = session.exec(select(func.count()).select_from(query.subquery())).one()
     options = [tuple(row) for row in session.exec(query.order_by(UseCase.key).limit(PICKER_LIMIT)).all()]
+    only_match = options[0][0] if search.strip() and matches == 1 else None
     chosen = None
     if requested:
         found = session.exec(
@@ -56,4 +58,4 @@ def pick_use_case(
         ).first()
         if first is not None:
             chosen, options = first[0], [tuple(first)]
-    return Picker(options, chosen, matches)
+    return Picker(options, chosen, matches, only_match)

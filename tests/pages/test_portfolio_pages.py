@@ -119,11 +119,13 @@ def test_use_case_page_searches_a_large_portfolio_instead_of_listing_it(app_for,
     assert not at.exception
     assert at.selectbox(key="uc").value == "UC-0001" and len(at.selectbox(key="uc").options) == 50
     assert any("first 50 of 120" in c.value for c in at.caption)
-    at.text_input(key="uc_search").set_value("uc-0110").run()
+    at.text_input(key="uc_search").set_value("uc-01").run()  # UC-0100 to UC-0120 match: the menu narrows
     menu = at.selectbox(key="uc")
-    assert [o.split(" · ")[0] for o in menu.options] == ["UC-0001", "UC-0110"]  # the open one stays
-    menu.set_value("UC-0110").run()
+    assert menu.value == "UC-0001"  # the open one stays open, and among the choices
+    assert [o.split(" · ")[0] for o in menu.options] == ["UC-0001", *(f"UC-01{n:02d}" for n in range(21))]
+    at.text_input(key="uc_search").set_value("uc-0110").run()  # one matches: it opens
     assert not at.exception
+    assert at.selectbox(key="uc").value == "UC-0110"
     assert at.query_params["uc"] in ("UC-0110", ["UC-0110"])
     with Session(engine) as session:
         assert as_shown(at.title[0].value) == use_cases.get_use_case(session, "UC-0110").title
