@@ -270,12 +270,13 @@ class _Checked:
     taken_by: str | None
 
 
-# What a full check found for a snapshot's stored text, by (id, SHA-256 of that text): listing the snapshots
+# What a full check found for a snapshot's stored text, by its id, quarter, recorded checksum and the SHA-256
+# of that text (the check covers all four): listing the snapshots
 # then reads each one's text and hashes it (milliseconds) instead of parsing and re-serialising every
 # quarter's content (seconds each at ten thousand use cases). Any change to the stored text changes its hash,
 # so an altered snapshot is always checked again in full.
 _CHECKED_LIMIT = 256
-_checked: OrderedDict[tuple[int, str], _Checked] = OrderedDict()
+_checked: OrderedDict[tuple[int, str, str, str], _Checked] = OrderedDict()
 _checked_lock = Lock()
 
 
@@ -292,7 +293,7 @@ def _check_stored(
     """What a full check of the stored text finds, remembered by the text's hash. `parsed`: the stored text
     already parsed by the caller, if it was."""
     digest = hashlib.sha256((stored or "").encode("utf-8")).hexdigest()
-    found = (snapshot_id, digest)
+    found = (snapshot_id, quarter, recorded, digest)
     with _checked_lock:
         if found in _checked:
             _checked.move_to_end(found)

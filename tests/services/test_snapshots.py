@@ -333,6 +333,21 @@ def test_a_snapshot_checked_before_is_checked_again_once_altered(demo):
             snapshots.get_snapshot_by_id(session, snapshot.id)
 
 
+def test_a_checked_snapshot_whose_recorded_checksum_changes_is_refused(demo):
+    snapshot = take(demo)
+    with Session(demo) as session:
+        assert snapshots.list_snapshots(session).set_index("id").loc[snapshot.id, "intact"]
+    with demo.begin() as connection:
+        connection.execute(
+            text("UPDATE snapshot SET checksum = :checksum WHERE id = :id"),
+            {"checksum": "0" * 64, "id": snapshot.id},
+        )
+    with Session(demo) as session:
+        assert not snapshots.list_snapshots(session).set_index("id").loc[snapshot.id, "intact"]
+        with pytest.raises(SnapshotTampered, match="fails its integrity check"):
+            snapshots.get_snapshot_by_id(session, snapshot.id)
+
+
 def test_the_checksum_is_over_canonical_content():
     content = {"b": [1, 2.5, None], "a": "Café – €", "quarter": "2026-Q4"}
     reordered = {"quarter": "2026-Q4", "a": "Café – €", "b": [1, 2.5, None]}
