@@ -49,7 +49,7 @@ def test_record_a_lesson_find_it_and_see_it_on_a_similar_proposal(page, server):
     panel = main.locator('[data-testid="stExpander"]').filter(has_text="Learn first")
     # The first title typed builds the portfolio's similarity index: on a loaded machine that rerun can still be
     # under way when settle() first looks.
-    panel.get_by_text(TITLE).wait_for(timeout=60_000)
+    panel.get_by_text(TITLE).wait_for(state="attached", timeout=60_000)
     assert panel.get_by_text(TITLE).count() == 1
     assert panel.get_by_text("UC-0001 · Customer-service assistant for simple questions").count() >= 1
 
