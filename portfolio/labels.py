@@ -180,6 +180,19 @@ def money(value: float | None, missing: str = EMPTY) -> str:
     return missing if _missing(value) else number(value, "EUR")
 
 
+def money_short(value: float | None) -> str:
+    """Euros rounded to fit a headline figure: "€2.6m", "€412k", "€950" (the overview and the board report)."""
+    if _missing(value):
+        return EMPTY
+    assert value is not None
+    size, sign = abs(value), "−" if value < 0 else ""
+    if size >= 1_000_000:
+        return f"{sign}€{size / 1_000_000:,.1f}m"
+    if size >= 10_000:
+        return f"{sign}€{size / 1_000:,.0f}k"
+    return f"{sign}€{size:,.0f}"
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """ "1 use case", "3 use cases", "1,204 changes"."""
     word = singular if count == 1 else (plural_form or singular + "s")

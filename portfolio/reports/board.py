@@ -10,18 +10,6 @@ from portfolio.quarters import quarter_of
 from portfolio.reports.compare import Comparison, headline
 
 
-def money(value: float | None) -> str:
-    if value is None:
-        return "—"
-    sign = "−" if value < 0 else ""
-    amount = abs(value)
-    if amount >= 1_000_000:
-        return f"{sign}€{amount / 1_000_000:,.2f} m"
-    if amount >= 10_000:
-        return f"{sign}€{amount / 1_000:,.0f} k"
-    return f"{sign}€{amount:,.0f}"
-
-
 def _count_change(change: float | None, unit: str = "") -> str:
     if change is None:
         return "no earlier quarter to compare"
@@ -35,7 +23,7 @@ def _money_change(change: float | None) -> str:
         return "no earlier quarter to compare"
     if change == 0:
         return "no change"
-    return f"{'+' if change > 0 else '−'}{money(abs(change))} since last quarter"
+    return f"{'+' if change > 0 else '−'}{labels.money_short(abs(change))} since last quarter"
 
 
 @dataclass(frozen=True)
@@ -74,7 +62,7 @@ def _headline(figure: dict[str, Any], note: str) -> Headline:
     value, then, unit = figure["value"], figure["previous"], figure["unit"]
     change = None if value is None or then is None else value - then
     if unit == "EUR":
-        shown = "Not measured" if value is None else money(value)
+        shown = labels.NOT_MEASURED if value is None else labels.money_short(value)
         return Headline(figure["label"], shown, _money_change(change), note)
     if unit == "%":
         shown = "—" if value is None else f"{value:.0f}%"

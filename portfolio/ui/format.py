@@ -1,10 +1,30 @@
 """The colours and icons a manager sees for domain values on screen. The words and formats live in
 portfolio.labels (shared with exports) and are re-exported here for pages."""
 
-from portfolio.labels import NOT_MEASURED, day, label, measured, moment, number, plural, yes_no
+from portfolio.labels import (
+    NOT_MEASURED,
+    day,
+    label,
+    measured,
+    moment,
+    money_short,
+    number,
+    plural,
+    yes_no,
+)
 from portfolio.models import AiActTier, KpiStatus, Stage
 
-__all__ = ["NOT_MEASURED", "day", "label", "measured", "moment", "number", "plural", "yes_no"]
+__all__ = [
+    "NOT_MEASURED",
+    "day",
+    "label",
+    "measured",
+    "moment",
+    "money_short",
+    "number",
+    "plural",
+    "yes_no",
+]
 
 STAGE_COLOURS = {
     Stage.proposed: "gray",

@@ -19,6 +19,7 @@ from portfolio.ui.format import (
     STATUS_COLOURS,
     STATUS_ICONS,
     day,
+    money_short,
     number,
     plural,
 )
@@ -41,24 +42,11 @@ PURGATORY_ROWS = 15
 # --- headline -----------------------------------------------------------------------------------------------
 
 
-def money(value: float | None) -> str:
-    """Euros in a metric: "€2.6m", "€412k", "€950"."""
-    if value is None:
-        return "—"
-    size = abs(value)
-    sign = "−" if value < 0 else ""
-    if size >= 1_000_000:
-        return f"{sign}€{size / 1_000_000:,.1f}m"
-    if size >= 10_000:
-        return f"{sign}€{size / 1_000:,.0f}k"
-    return f"{sign}€{size:,.0f}"
-
-
 def figure_value(figure: Figure) -> str:
     if figure.value is None:
         return NOT_MEASURED if figure.unit == "EUR" else "—"
     if figure.unit == "EUR":
-        return money(figure.value)
+        return money_short(figure.value)
     if figure.unit == "%":
         return f"{figure.value:.0f}%"
     return f"{figure.value:,.0f}"
@@ -69,7 +57,7 @@ def figure_delta(figure: Figure, previous_quarter: str) -> str | None:
     if change is None:
         return None
     if figure.unit == "EUR":
-        text = ("+" if change >= 0 else "-") + money(abs(change))
+        text = ("+" if change >= 0 else "-") + money_short(abs(change))
     elif figure.unit == "%":
         text = f"{change:+.0f} points"
     else:
