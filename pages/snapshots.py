@@ -9,10 +9,11 @@ from portfolio.errors import PortfolioError
 from portfolio.models import Role, SnapshotStatus, Stage, utc_now
 from portfolio.quarters import quarter_of
 from portfolio.reports import snapshot_export
+from portfolio.reports.board import Rows, more_line
 from portfolio.reports.compare import UNCHANGED
 from portfolio.services import snapshots
 from portfolio.ui import charts, context
-from portfolio.ui.format import day, label
+from portfolio.ui.format import day, label, plural
 from portfolio.ui.shell import require_shell
 from portfolio.ui.text import plain
 
@@ -147,39 +148,25 @@ if fmt:
     )
 st.caption(f"SHA-256 {view.checksum}, verified just now.")
 
-with st.expander(f"Pilots needing a decision ({len(report.purgatory)})"):
-    st.dataframe(
-        [
-            dict(zip(["Key", "Use case", "Owner", "Days in pilot", "Decision date", "Why"], r, strict=True))
-            for r in report.purgatory
-        ],
-        hide_index=True,
-    )
+
+def board_list(headers: list[str], rows: Rows) -> None:
+    """One of the board report's lists as the report shows it: its first rows and how many more there are."""
+    st.dataframe([dict(zip(headers, row, strict=True)) for row in rows.shown], hide_index=True)
+    more = more_line(rows)
+    if more:
+        st.caption(more)
+
+
+with st.expander(f"Pilots needing a decision ({report.purgatory.total:,})"):
+    board_list(["Key", "Use case", "Owner", "Days in pilot", "Decision date", "Why"], report.purgatory)
 with st.expander(
-    f"Decisions of the quarter ({len(report.decisions)} gate decisions, {len(report.reviews)} pilot reviews)"
+    f"Decisions of the quarter ({plural(report.decisions.total, 'gate decision')}, "
+    f"{plural(report.reviews.total, 'pilot review')})"
 ):
-    st.dataframe(
-        [
-            dict(zip(["Date", "Key", "Use case", "Decision", "By", "Rationale"], r, strict=True))
-            for r in report.decisions
-        ],
-        hide_index=True,
-    )
-    st.dataframe(
-        [
-            dict(zip(["Date", "Key", "Use case", "Pilot review", "Reason"], r, strict=True))
-            for r in report.reviews
-        ],
-        hide_index=True,
-    )
-with st.expander(f"Lessons of the quarter ({len(report.lessons)})"):
-    st.dataframe(
-        [
-            dict(zip(["Key", "Lesson", "Outcome", "What we would do differently"], r, strict=True))
-            for r in report.lessons
-        ],
-        hide_index=True,
-    )
+    board_list(["Date", "Key", "Use case", "Decision", "By", "Rationale"], report.decisions)
+    board_list(["Date", "Key", "Use case", "Pilot review", "Reason"], report.reviews)
+with st.expander(f"Lessons of the quarter ({report.lessons.total:,})"):
+    board_list(["Key", "Lesson", "Outcome", "What we would do differently"], report.lessons)
 
 st.subheader("Compare two snapshots")
 if len(ids) < 2:

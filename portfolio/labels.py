@@ -193,6 +193,11 @@ def money_short(value: float | None) -> str:
     return f"{sign}€{size:,.0f}"
 
 
+def more(count: int, where: str = "") -> str:
+    """What a shortened list leaves out: "and 1,234 more", then where to find them."""
+    return f"and {count:,} more{where}"
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """ "1 use case", "3 use cases", "1,204 changes"."""
     word = singular if count == 1 else (plural_form or singular + "s")

@@ -1,4 +1,6 @@
-"""What the board report says, as plain text and rows, shared by its HTML and PDF forms."""
+"""What the board report says, as plain text and rows, shared by its HTML and PDF forms. Each list shows its
+most important rows first and stops at a few (a board reads pages, not 10,000 rows); the line under it says how
+many more the Excel export holds."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,6 +10,26 @@ from portfolio import labels
 from portfolio.models import Gate, GateOutcome, KpiStatus, LessonOutcome, PilotDecision, Stage
 from portfolio.quarters import quarter_of
 from portfolio.reports.compare import Comparison, headline
+from portfolio.shortlist import Shortlist, first
+
+# Rows each list shows before "and N more": the report stays at a few pages whatever the portfolio's size.
+ROWS_SHOWN = 10
+TEXT_ROWS_SHOWN = 6  # decisions, reviews and lessons carry a paragraph each
+
+Rows = Shortlist[list[str]]
+GATE_WEIGHT = {Gate.production: 0, Gate.scale_up: 1, Gate.pilot: 2}  # the later gate, the bigger decision
+STAGE_WEIGHT = {Stage.production: 0, Stage.scale_up: 1, Stage.pilot: 2}  # the more exposed, the more urgent
+STATUS_WEIGHT = {KpiStatus.off_track: 0, KpiStatus.no_recent_data: 1}
+OUTCOME_WEIGHT = {LessonOutcome.failure: 0, LessonOutcome.partial: 1, LessonOutcome.success: 2}
+
+
+def more_line(rows: Rows) -> str | None:
+    """The line under a shortened list: "and 1,234 more — see the Excel export"."""
+    return labels.more(rows.more, " — see the Excel export") if rows.more else None
+
+
+def _newest_first(items: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+    return sorted(items, key=lambda item: item[field] or "", reverse=True)
 
 
 def _count_change(change: float | None, unit: str = "") -> str:
@@ -39,13 +61,13 @@ class BoardReport:
     title: str
     subtitle: str
     headlines: list[Headline]
-    purgatory: list[list[str]]
-    kpi_concerns: list[list[str]]
-    trust_gaps: list[list[str]]
+    purgatory: Rows
+    kpi_concerns: Rows
+    trust_gaps: Rows
     trust_summary: str
-    decisions: list[list[str]]
-    reviews: list[list[str]]
-    lessons: list[list[str]]
+    decisions: Rows
+    reviews: Rows
+    lessons: Rows
     comparison: Comparison | None
     checksum: str
     footer: str
@@ -93,49 +115,87 @@ def board_report(
     headlines.append(
         Headline(
             "Pilots needing a decision",
-            f"{totals['pilots_in_purgatory']}",
+            f"{totals['pilots_in_purgatory']:,}",
             _count_change(_delta(totals, before, "pilots_in_purgatory"))
             if before is not None
             else "no earlier snapshot to compare with",
             "decision overdue or over the time limit",
         )
     )
-    cases = content["use_cases"]
-    purgatory = [
+    trust = totals["trust"]
+    trust_summary = (
+        f"{trust['customer_facing']:,} active use cases meet customers. {trust['without_trust_kpi']:,} have no "
+        f"trust KPI, {trust['customers_not_told']:,} do not tell customers that AI is involved, "
+        f"{trust['no_path_to_person']:,} offer no path to a person, and {trust['trust_kpis_off_track']:,} trust "
+        "KPIs are off track."
+    )
+    return BoardReport(
+        title=f"AI portfolio: board report for {content['quarter']}",
+        subtitle=f"The portfolio as it stood on {labels.day(content['as_of'])}, {since}. "
+        f"Snapshot taken by {content['taken_by']} on {labels.day(content['taken_at'])}.",
+        headlines=headlines,
+        purgatory=_purgatory(content["use_cases"]),
+        kpi_concerns=_kpi_concerns(content["use_cases"], content["kpis"]),
+        trust_gaps=_trust_gaps(content["trust"]),
+        trust_summary=trust_summary,
+        decisions=_decisions(content["gate_decisions"]),
+        reviews=_reviews(content["pilot_reviews"]),
+        lessons=_lessons(content["lessons"]),
+        comparison=comparison,
+        checksum=checksum,
+        footer=f"Snapshot {content['quarter']} · SHA-256 {checksum} · verified when this report was made.",
+    )
+
+
+def _purgatory(cases: list[dict[str, Any]]) -> Rows:
+    """Pilots past their decision date or over the limit: the longest in pilot first, then the most overdue."""
+    flagged = [c for c in cases if c["stage"] == Stage.pilot and c["flags"]]
+    flagged.sort(key=lambda c: (-c["days_in_stage"], c["decision_on"] or "9999-12-31", c["key"]))
+    shown = first(flagged, ROWS_SHOWN)
+    rows = [
         [
             c["key"],
             c["title"],
             c["owner"],
-            f"{c['days_in_stage']}",
+            f"{c['days_in_stage']:,}",
             labels.day(c["decision_on"]),
             "; ".join(c["flags"]),
         ]
-        for c in sorted(cases, key=lambda c: -c["days_in_stage"])
-        if c["stage"] == Stage.pilot and c["flags"]
+        for c in shown.shown
     ]
+    return Shortlist(rows, shown.total)
+
+
+def _kpi_concerns(cases: list[dict[str, Any]], kpis: list[dict[str, Any]]) -> Rows:
+    """KPIs off track or without recent data of pilots, scale-ups and live use cases: off track first, then
+    those of live use cases (what customers meet now) before scale-ups and pilots."""
     # The first stage listed for each key, as a scan of the list would find it (a dict: thousands of KPIs).
     stage_of: dict[str, str] = {}
     for c in cases:
         stage_of.setdefault(c["key"], c["stage"])
-    concerns = [
-        [k["key"], k["use_case"], k["kpi"], labels.label(KpiStatus, k["status"], "")]
-        for k in content["kpis"]
-        if k["status"] in (KpiStatus.off_track, KpiStatus.no_recent_data)
-        and stage_of.get(k["key"]) in (Stage.pilot, Stage.scale_up, Stage.production)
+    concerns = [k for k in kpis if k["status"] in STATUS_WEIGHT and stage_of.get(k["key"]) in STAGE_WEIGHT]
+    concerns.sort(key=lambda k: (STATUS_WEIGHT[k["status"]], STAGE_WEIGHT[stage_of[k["key"]]]))
+    shown = first(concerns, ROWS_SHOWN)
+    rows = [
+        [k["key"], k["use_case"], k["kpi"], labels.label(KpiStatus, k["status"], "")] for k in shown.shown
     ]
-    trust = totals["trust"]
-    trust_summary = (
-        f"{trust['customer_facing']} active use cases meet customers. {trust['without_trust_kpi']} have no trust "
-        f"KPI, {trust['customers_not_told']} do not tell customers that AI is involved, "
-        f"{trust['no_path_to_person']} offer no path to a person, and {trust['trust_kpis_off_track']} trust "
-        "KPIs are off track."
-    )
-    trust_rows = [
-        [t["key"], t["title"], labels.label(Stage, t["stage"], ""), "; ".join(t["gaps"])]
-        for t in content["trust"]
-        if t["gaps"]
+    return Shortlist(rows, shown.total)
+
+
+def _trust_gaps(trust: list[dict[str, Any]]) -> Rows:
+    """Customer-facing use cases with trust gaps, in the snapshot's order: the most gaps first."""
+    shown = first((t for t in trust if t["gaps"]), ROWS_SHOWN)
+    rows = [
+        [t["key"], t["title"], labels.label(Stage, t["stage"], ""), "; ".join(t["gaps"])] for t in shown.shown
     ]
-    decisions = [
+    return Shortlist(rows, shown.total)
+
+
+def _decisions(decisions: list[dict[str, Any]]) -> Rows:
+    """The quarter's gate decisions: the later the gate, the bigger the decision; then the newest first."""
+    ordered = sorted(_newest_first(decisions, "decided_on"), key=lambda d: GATE_WEIGHT.get(d["gate"], 3))
+    shown = first(ordered, TEXT_ROWS_SHOWN)
+    rows = [
         [
             labels.day(d["decided_on"]),
             d["key"],
@@ -144,9 +204,15 @@ def board_report(
             d["decided_by"],
             d["rationale"],
         ]
-        for d in content["gate_decisions"]
+        for d in shown.shown
     ]
-    reviews = [
+    return Shortlist(rows, shown.total)
+
+
+def _reviews(reviews: list[dict[str, Any]]) -> Rows:
+    """The quarter's pilot reviews, the newest first."""
+    shown = first(_newest_first(reviews, "decided_on"), TEXT_ROWS_SHOWN)
+    rows = [
         [
             labels.day(r["decided_on"]),
             r["key"],
@@ -154,31 +220,24 @@ def board_report(
             labels.label(PilotDecision, r["decision"], ""),
             r["reason"],
         ]
-        for r in content["pilot_reviews"]
+        for r in shown.shown
     ]
-    order = {LessonOutcome.failure: 0, LessonOutcome.partial: 1, LessonOutcome.success: 2}
-    lessons = [
+    return Shortlist(rows, shown.total)
+
+
+def _lessons(lessons: list[dict[str, Any]]) -> Rows:
+    """The quarter's lessons: failures first, then partial successes and successes; the newest first in each."""
+    ordered = sorted(
+        _newest_first(lessons, "recorded_on"), key=lambda item: OUTCOME_WEIGHT.get(item["outcome"], 3)
+    )
+    shown = first(ordered, TEXT_ROWS_SHOWN)
+    rows = [
         [
             lesson["key"],
             lesson["title"],
             labels.label(LessonOutcome, lesson["outcome"], ""),
             lesson["do_differently"] or lesson["happened"],
         ]
-        for lesson in sorted(content["lessons"], key=lambda item: order.get(item["outcome"], 3))
+        for lesson in shown.shown
     ]
-    return BoardReport(
-        title=f"AI portfolio: board report for {content['quarter']}",
-        subtitle=f"The portfolio as it stood on {labels.day(content['as_of'])}, {since}. "
-        f"Snapshot taken by {content['taken_by']} on {labels.day(content['taken_at'])}.",
-        headlines=headlines,
-        purgatory=purgatory,
-        kpi_concerns=concerns,
-        trust_gaps=trust_rows,
-        trust_summary=trust_summary,
-        decisions=decisions,
-        reviews=reviews,
-        lessons=lessons,
-        comparison=comparison,
-        checksum=checksum,
-        footer=f"Snapshot {content['quarter']} · SHA-256 {checksum} · verified when this report was made.",
-    )
+    return Shortlist(rows, shown.total)

@@ -5,7 +5,7 @@ from html import escape
 from typing import Any
 
 from portfolio.reports import charts
-from portfolio.reports.board import BoardReport
+from portfolio.reports.board import BoardReport, Rows, more_line
 
 STYLE = """
 body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; color: #1f2933; margin: 0; background: #f5f7fa; }
@@ -24,19 +24,22 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 1
 th { text-align: left; background: #e8eef7; padding: 6px 8px; }
 td { padding: 5px 8px; border-bottom: 1px solid #e4e7eb; vertical-align: top; white-space: pre-wrap; }
 .empty { color: #7b8794; font-style: italic; }
+.more { color: #52606d; font-size: 13px; margin: -6px 0 12px; }
 footer { margin-top: 36px; font-size: 11px; color: #7b8794; word-break: break-all; }
 @media print { body { background: white; } main { padding: 0; } h2 { break-after: avoid; } }
 """
 
 
-def _table(headers: list[str], rows: list[list[str]], empty: str) -> str:
-    if not rows:
+def _table(headers: list[str], rows: Rows, empty: str) -> str:
+    if not rows.total:
         return f'<p class="empty">{escape(empty)}</p>'
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows.shown
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    more = more_line(rows)
+    rest = f'<p class="more">{escape(more)}</p>' if more else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{rest}"
 
 
 def board_html(report: BoardReport, content: dict[str, Any]) -> bytes:

@@ -26,7 +26,7 @@ from reportlab.platypus import (
 )
 
 from portfolio.reports import charts
-from portfolio.reports.board import BoardReport
+from portfolio.reports.board import BoardReport, Rows, more_line
 
 FONTS = Path(reportlab.__file__).parent / "fonts"
 INK, MUTED, RULE, HEADER = (
@@ -59,6 +59,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "card_value": ParagraphStyle("card_value", base, fontName="Vera-Bold", fontSize=16, leading=20),
         "card_change": ParagraphStyle("card_change", base, fontSize=7.5, leading=9.5),
         "empty": ParagraphStyle("empty", base, textColor=MUTED, fontSize=8.5),
+        "more": ParagraphStyle("more", base, textColor=MUTED, fontSize=8.5, spaceBefore=2, spaceAfter=4),
     }
 
 
@@ -74,10 +75,12 @@ def _chart(chart: Any, width: float) -> Image:
     return image
 
 
-def _table(headers: list[str], rows: list[list[str]], widths: list[float], empty: str, s: dict) -> Any:
-    if not rows:
-        return _p(empty, s["empty"])
-    data = [[_p(h, s["head"]) for h in headers]] + [[_p(cell, s["cell"]) for cell in row] for row in rows]
+def _table(headers: list[str], rows: Rows, widths: list[float], empty: str, s: dict) -> list[Any]:
+    if not rows.total:
+        return [_p(empty, s["empty"])]
+    data = [[_p(h, s["head"]) for h in headers]] + [
+        [_p(cell, s["cell"]) for cell in row] for row in rows.shown
+    ]
     total = sum(widths)
     table = Table(data, colWidths=[PAGE_WIDTH * w / total for w in widths], repeatRows=1)
     table.setStyle(
@@ -91,7 +94,8 @@ def _table(headers: list[str], rows: list[list[str]], widths: list[float], empty
             ]
         )
     )
-    return table
+    more = more_line(rows)
+    return [table, _p(more, s["more"])] if more else [table]
 
 
 def _cards(report: BoardReport, s: dict) -> Table:
@@ -143,7 +147,7 @@ def board_pdf(report: BoardReport, content: dict[str, Any]) -> bytes:
             PAGE_WIDTH * 0.75,
         ),
         _p("KPIs off track or without recent data", s["h2"]),
-        _table(
+        *_table(
             ["Key", "Use case", "KPI", "Status"],
             report.kpi_concerns,
             [1.5, 4, 4, 1.8],
@@ -152,11 +156,11 @@ def board_pdf(report: BoardReport, content: dict[str, Any]) -> bytes:
         ),
         _p("Trust", s["h2"]),
         _p(report.trust_summary, s["body"]),
-        _table(
+        *_table(
             ["Key", "Use case", "Stage", "Gaps"], report.trust_gaps, [1.5, 4, 1.4, 4], "No trust gaps.", s
         ),
         _p("Pilots needing a decision", s["h2"]),
-        _table(
+        *_table(
             ["Key", "Use case", "Owner", "Days in pilot", "Decision date", "Why"],
             report.purgatory,
             [1.5, 3.4, 1.9, 1, 1.6, 3.6],
@@ -164,14 +168,14 @@ def board_pdf(report: BoardReport, content: dict[str, Any]) -> bytes:
             s,
         ),
         _p("Decisions of the quarter", s["h2"]),
-        _table(
+        *_table(
             ["Date", "Key", "Use case", "Decision", "By", "Rationale"],
             report.decisions,
             [1.6, 1.5, 2.6, 1.7, 1.6, 4.4],
             "No gate decision was recorded this quarter.",
             s,
         ),
-        _table(
+        *_table(
             ["Date", "Key", "Use case", "Pilot review", "Reason"],
             report.reviews,
             [1.6, 1.5, 2.8, 1.9, 5],
@@ -179,7 +183,7 @@ def board_pdf(report: BoardReport, content: dict[str, Any]) -> bytes:
             s,
         ),
         _p("Lessons of the quarter", s["h2"]),
-        _table(
+        *_table(
             ["Key", "Lesson", "Outcome", "What we would do differently"],
             report.lessons,
             [1.5, 3.4, 1.5, 6],

@@ -38,6 +38,11 @@ def test_the_demo_snapshots_are_listed_and_read_with_their_figures(app_for, demo
     assert metric(at, "Pilots") == str(figures["Pilots"])
     assert "since last quarter" in texts(at)
     assert at.get("download_button")
+    # The board report's lists, as the report shows them, each with how many there are in all.
+    in_purgatory = sum(1 for c in content["use_cases"] if c["stage"] == "pilot" and c["flags"])
+    assert f"Pilots needing a decision ({in_purgatory})" in [e.label for e in at.expander]
+    purgatory = next(f.value for f in at.dataframe if "Days in pilot" in f.value.columns)
+    assert len(purgatory) == in_purgatory
     # Comparison of the demo's two quarters: a chart and the moved use cases.
     assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
     assert any("movement" in frame.value.columns for frame in at.dataframe)
