@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from portfolio.errors import InvalidInput
+from portfolio.labels import kpi_choice
 from portfolio.models import KpiStatus
 from portfolio.services import results, use_cases
 from portfolio.ui import context
@@ -35,7 +36,7 @@ if not kpis:
     )
     st.page_link("pages/use_case.py", label="Open the use case", query_params={"uc": chosen})
     st.stop()
-names = {kpi_id: f"{name} ({unit})" for kpi_id, name, unit in kpis}
+names = {kpi_id: kpi_choice(name, unit) for kpi_id, name, unit in kpis}
 kpi_id = st.selectbox("KPI", list(names), format_func=names.get, key=f"results_kpi_{chosen}")
 current = read(use_cases.use_case_detail, chosen).kpis.set_index("id").loc[kpi_id]
 status = KpiStatus(current["status"])

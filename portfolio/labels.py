@@ -137,6 +137,14 @@ def unit_name(unit: str | None) -> str:
     return UNIT_NAMES.get(str(unit), str(unit))
 
 
+def kpi_choice(name: str, unit: str | None) -> str:
+    """A KPI where a person picks one: its name and its unit as the KPI tiles name it, "CSAT (score 1–10)";
+    the name alone when it has no unit."""
+    if _missing(unit) or not str(unit).strip():
+        return name
+    return f"{name} ({unit_name(unit)})"
+
+
 def kpi_caption(kind: str, direction: str, unit: str | None) -> str:
     """What a KPI tile says under its name: "Business value · Higher is better · Unit: %"."""
     parts = [label(KpiKind, kind), label(Direction, direction)]

@@ -12,7 +12,7 @@ def test_logging_a_result_changes_the_kpi_status(page, server):
     page.goto(f"{server}/results?uc=UC-0003")
     settle(page)
     nav(page, "Log results")
-    choose(page, "KPI", "Guest satisfaction with in-room service (score 1-10)")
+    choose(page, "KPI", "Guest satisfaction with in-room service (score 1–10)")
     assert page.get_by_text("At risk", exact=True).count() == 1
     page.get_by_label("Value", exact=True).fill("8.7")
     page.get_by_label("Value", exact=True).press("Tab")
@@ -34,7 +34,7 @@ def test_a_csv_with_broken_rows_stores_only_the_good_rows_after_confirmation(pag
     page.goto(f"{server}/results?uc=UC-0016")
     settle(page)
     nav(page, "Log results")  # the address keeps UC-0016 open
-    choose(page, "KPI", "Guest satisfaction (score 1-10)")
+    choose(page, "KPI", "Guest satisfaction (score 1–10)")
     page.get_by_role("tab", name="Upload a CSV").click()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
     settle(page)
@@ -46,6 +46,6 @@ def test_a_csv_with_broken_rows_stores_only_the_good_rows_after_confirmation(pag
         page.get_by_text("Row 3: Value: a value in score 1-10 must be between 1 and 10 (got 12)").count() == 1
     )
     page.get_by_role("button", name="Store 1 good row").click()
-    page.get_by_text("1 result is stored for Guest satisfaction (score 1-10).").wait_for()
+    page.get_by_text("1 result is stored for Guest satisfaction (score 1–10).").wait_for()
     settle(page)
     assert page.get_by_text("2 rows refused").count() == 0

@@ -46,6 +46,13 @@ def test_logging_one_result_changes_the_status(app_for, database_url, admin, eng
         assert session.get(Kpi, kpi_id).latest_value == 8.6
 
 
+def test_the_kpi_selector_names_the_unit_as_the_kpi_tiles_do(app_for, database_url, admin, engine):
+    key, _kpi_id = setup_kpi(engine, admin)
+    at = app_for(database_url, "pages/results.py")
+    assert not at.exception
+    assert at.selectbox(key=f"results_kpi_{key}").options == ["Customer satisfaction (score 1–10)"]
+
+
 def test_a_value_outside_the_unit_is_refused_with_a_clear_message(app_for, database_url, admin, engine):
     _key, kpi_id = setup_kpi(engine, admin)
     at = app_for(database_url, "pages/results.py")

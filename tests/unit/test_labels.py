@@ -81,3 +81,11 @@ def test_a_kpi_s_unit_reads_as_a_manager_reads_it():
     assert labels.kpi_caption("business", "higher", "litres").endswith("· Unit: litres")  # as typed
     assert labels.kpi_caption("business", "higher", None) == "Business value · Higher is better"
     assert labels.unit_name(None) == labels.EMPTY
+
+
+def test_a_kpi_to_pick_shows_its_unit_as_the_tiles_name_it():
+    assert labels.kpi_choice("Customer satisfaction", "score 1-10") == "Customer satisfaction (score 1–10)"
+    assert labels.kpi_choice("Cost saved", "EUR per month") == "Cost saved (€ per month)"
+    assert labels.kpi_choice("Litres saved", "litres") == "Litres saved (litres)"  # as typed
+    assert labels.kpi_choice("Adoption", None) == "Adoption"
+    assert labels.kpi_choice("Adoption", " ") == "Adoption"
