@@ -1,5 +1,7 @@
 """The portfolio: every use case, searchable and filterable; selecting a row opens it."""
 
+from functools import partial
+
 import streamlit as st
 
 from portfolio.labels import quadrant_short
@@ -117,11 +119,81 @@ if not headline.matching:
     )
     st.stop()
 
+# Each view shows a handful of columns that fit beside the sidebar at 1280 px; key and title stay pinned.
+VIEWS = {
+    "Where it stands": ["stage", "days_in_stage", "owner", "quadrant"],
+    "Scores and risk": ["impact", "risk", "quadrant", "ai_act_tier", "reviewers"],
+    "Gaps to close": ["owner", "gaps"],
+    "Team and sector": ["team", "sector", "stage"],
+}
+HEADINGS = {
+    "key": "Key",
+    "title": "Use case",
+    "stage": "Stage",
+    "days_in_stage": "Days in stage",
+    "owner": "Accountable owner",
+    "team": "Team",
+    "sector": "Sector",
+    "impact": "Impact",
+    "risk": "Risk",
+    "quadrant": "Quadrant",
+    "ai_act_tier": "EU AI Act tier",
+    "reviewers": "Reviewers",
+    "gaps": "Gaps",
+}
+DIRECTIONS = {"Ascending": False, "Descending": True}
+SORT_KEY, DIRECTION_KEY, HEADER_CLICKS = (
+    "portfolio_sort",
+    "portfolio_sort_direction",
+    "portfolio_header_clicks",
+)
+
+
+def sort_by_heading(table_key: str) -> None:
+    """A click on a column's heading sorts every matching use case by it (a second click, the other way). The
+    table allows column selection for this alone: it also turns off the browser's sorting of the page shown,
+    which sorted only those 100 rows."""
+    selected = st.session_state[table_key].selection.columns
+    if not selected:
+        return
+    if selected[0] in portfolio_list.SORTABLE:
+        again = st.session_state[SORT_KEY] == selected[0] and st.session_state[DIRECTION_KEY] == "Ascending"
+        st.session_state[SORT_KEY] = selected[0]
+        st.session_state[DIRECTION_KEY] = "Descending" if again else "Ascending"
+    st.session_state[HEADER_CLICKS] = st.session_state.get(HEADER_CLICKS, 0) + 1  # a new table: unselected
+
+
+table_controls = st.container(horizontal=True, vertical_alignment="bottom")
+view = table_controls.segmented_control(
+    "Columns", list(VIEWS), default="Where it stands", key="portfolio_columns", required=True
+)
+sort_by = table_controls.selectbox(
+    "Sort by",
+    portfolio_list.SORTABLE,
+    format_func=HEADINGS.get,
+    key=SORT_KEY,
+    width=190,
+    help="Sorts every matching use case, then shows them 100 at a time. Clicking a column's heading does the "
+    "same; clicking it again reverses the order.",
+)
+st.session_state.setdefault(DIRECTION_KEY, "Ascending")  # set here, not as a default: a heading click sets it
+direction = table_controls.segmented_control(
+    "Order",
+    list(DIRECTIONS),
+    format_func={"Ascending": ":material/arrow_upward:", "Descending": ":material/arrow_downward:"}.get,
+    key=DIRECTION_KEY,
+    required=True,
+    help="Ascending: lowest, fewest, earliest or A first. Descending: highest, most, latest or Z first. Use "
+    "cases without the value (not scored, no owner) come last either way.",
+)
+order = portfolio_list.PortfolioOrder(sort_by, DIRECTIONS[direction or "Ascending"])
+
 # A page of rows at a time: nobody reads 10,000 rows, and sending them all to the browser costs every rerun.
-if st.session_state.get("portfolio_filter") != filters:  # a new search or filter starts at its first page
-    st.session_state["portfolio_filter"] = filters
+if st.session_state.get("portfolio_listing") != (filters, order):  # a new search, filter or sort: page one
+    st.session_state["portfolio_listing"] = (filters, order)
     st.session_state["portfolio_page_number"] = 1
-result = read(portfolio_list.portfolio_rows, filters, st.session_state["portfolio_page_number"])
+page_number = st.session_state["portfolio_page_number"]
+result = read(portfolio_list.portfolio_rows, filters, page_number, portfolio_list.PAGE_SIZE, order)
 table = result.rows
 shown = table.assign(
     stage=table["stage"].map(lambda v: Stage(v).label),
@@ -130,37 +202,30 @@ shown = table.assign(
     quadrant=table["quadrant"].map(lambda v: quadrant_short(v, "Not scored")),
     owner=table["owner"].fillna("None named"),
 )
-# Each view shows a handful of columns that fit beside the sidebar at 1280 px; key and title stay pinned.
-VIEWS = {
-    "Where it stands": ["stage", "days_in_stage", "owner", "quadrant"],
-    "Scores and risk": ["impact", "risk", "quadrant", "ai_act_tier", "reviewers"],
-    "Gaps to close": ["owner", "gaps"],
-    "Team and sector": ["team", "sector", "stage"],
-}
-view = st.segmented_control(
-    "Columns", list(VIEWS), default="Where it stands", key="portfolio_columns", required=True
-)
+# The sorted column's heading says so, as the browser's own sorting would.
+headings = HEADINGS | {order.column: HEADINGS[order.column] + (" ↓" if order.descending else " ↑")}
+table_key = f"portfolio_table_{result.page}_{st.session_state.get(HEADER_CLICKS, 0)}"
 selection = st.dataframe(
     shown,
-    key=f"portfolio_table_{result.page}",
-    on_select="rerun",
-    selection_mode="single-row",
+    key=table_key,
+    on_select=partial(sort_by_heading, table_key),
+    selection_mode=["single-row", "single-column"],
     hide_index=True,
     row_height=66,  # above 64 px Streamlit wraps text: long titles take a second line rather than being cut
     height=min(38 + 66 * len(shown), 700),
     column_order=["key", "title", *VIEWS[view or "Where it stands"]],
     column_config={
-        "key": st.column_config.TextColumn("Key", width=72, pinned=True),
-        "title": st.column_config.TextColumn("Use case", width=240),
-        "stage": st.column_config.TextColumn("Stage", width=90),
+        "key": st.column_config.TextColumn(headings["key"], width=72, pinned=True),
+        "title": st.column_config.TextColumn(headings["title"], width=240),
+        "stage": st.column_config.TextColumn(headings["stage"], width=90),
         "days_in_stage": st.column_config.NumberColumn(
-            "Days in stage", format="%d", width=95, help="Days since it entered its current stage."
+            headings["days_in_stage"], format="%d", width=95, help="Days since it entered its current stage."
         ),
-        "owner": st.column_config.TextColumn("Accountable owner", width=140),
-        "team": st.column_config.TextColumn("Team", width=170),
-        "sector": st.column_config.TextColumn("Sector", width=110),
+        "owner": st.column_config.TextColumn(headings["owner"], width=140),
+        "team": st.column_config.TextColumn(headings["team"], width=170),
+        "sector": st.column_config.TextColumn(headings["sector"], width=110),
         "impact": st.column_config.ProgressColumn(
-            "Impact",
+            headings["impact"],
             width=85,
             min_value=0,
             max_value=100,
@@ -168,7 +233,7 @@ selection = st.dataframe(
             help="Mean composite impact of the reviewers' latest scores (0–100).",
         ),
         "risk": st.column_config.ProgressColumn(
-            "Risk",
+            headings["risk"],
             width=85,
             min_value=0,
             max_value=100,
@@ -176,11 +241,11 @@ selection = st.dataframe(
             color="red",
             help="Mean composite risk of the reviewers' latest scores (0–100).",
         ),
-        "quadrant": st.column_config.TextColumn("Quadrant", width=120),
-        "ai_act_tier": st.column_config.TextColumn("EU AI Act tier", width=125),
-        "reviewers": st.column_config.NumberColumn("Reviewers", format="%d", width=80),
+        "quadrant": st.column_config.TextColumn(headings["quadrant"], width=120),
+        "ai_act_tier": st.column_config.TextColumn(headings["ai_act_tier"], width=125),
+        "reviewers": st.column_config.NumberColumn(headings["reviewers"], format="%d", width=80),
         "gaps": st.column_config.TextColumn(
-            "Gaps",
+            headings["gaps"],
             width="large",
             help="What the use case still lacks: an owner, a tier, scores, KPIs, a description or a team.",
         ),

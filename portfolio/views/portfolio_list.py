@@ -9,17 +9,43 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, case
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from portfolio import lifecycle
+from portfolio.errors import InvalidInput
 from portfolio.kpis import HOURS_PER_MONTH, MONEY_PER_MONTH
-from portfolio.models import Kpi, KpiKind, Stage, UseCase, utc_now
+from portfolio.models import AiActTier, Kpi, KpiKind, Person, Stage, UseCase, utc_now
 from portfolio.reports.portfolio_list import portfolio_csv
 from portfolio.services.use_cases import PortfolioFilter, PortfolioSummary, portfolio_table
 from portfolio.services.use_cases.listing import filtered
 from portfolio.services.value import ValueSummary, hourly_rate
 
 PAGE_SIZE = 100  # rows a person scrolls at once; the table pages through the rest
+
+# The table's columns it can be sorted by, in the order the Sort by control offers them.
+SORTABLE = (
+    "key",
+    "title",
+    "stage",
+    "days_in_stage",
+    "owner",
+    "team",
+    "sector",
+    "impact",
+    "risk",
+    "ai_act_tier",
+    "reviewers",
+)
+
+
+@dataclass(frozen=True)
+class PortfolioOrder:
+    """What the table is sorted by (a column of SORTABLE) and which way. Applied in SQL before paging, so the
+    first page holds the first use cases of everything matching, not a page re-sorted in the browser."""
+
+    column: str = "key"
+    descending: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,23 +159,56 @@ def portfolio_headline(
     return PortfolioHeadline(matching, summary, value)
 
 
+def _in_order(values: type[Stage] | type[AiActTier], column: Any) -> Any:
+    """A vocabulary column sorted in its own order (proposed before pilot), not alphabetically."""
+    return case({value.value: position for position, value in enumerate(values)}, value=column)
+
+
+def _sort_key(order: PortfolioOrder, owner: Any) -> list[Any]:
+    """ORDER BY for `order`: use cases without the value (unscored, no owner, no tier) last either way, and
+    the key breaks ties so pages neither overlap nor skip a use case."""
+    if order.column not in SORTABLE:
+        raise InvalidInput({"sort": f"The portfolio cannot be sorted by {order.column!r}."})
+    descending = order.descending
+    expression = {
+        "key": UseCase.key,
+        "title": func.lower(UseCase.title),
+        "stage": _in_order(Stage, UseCase.stage),
+        "owner": func.lower(owner.name),
+        "team": func.lower(UseCase.team),
+        "sector": UseCase.sector,
+        "impact": UseCase.impact_score,
+        "risk": UseCase.risk_score,
+        "ai_act_tier": _in_order(AiActTier, UseCase.ai_act_tier),
+        "reviewers": UseCase.reviewer_count,
+    }.get(order.column)
+    if order.column == "days_in_stage":  # most days in stage = entered it earliest
+        expression, descending = UseCase.stage_entered_at, not descending
+    first = (expression.desc() if descending else expression.asc()).nulls_last()
+    return [first] if order.column == "key" else [first, UseCase.key]
+
+
 def portfolio_rows(
     session: Session,
     filters: PortfolioFilter,
     page: int = 1,
     page_size: int = PAGE_SIZE,
+    order: PortfolioOrder = PortfolioOrder(),
     *,
     now: datetime | None = None,
 ) -> PortfolioRows:
-    """One page of the use cases `filters` match, by key: found and counted in the database, then read with
-    every column the table shows (use_cases.portfolio_table) for that page's use cases only."""
-    keys = filtered(select(UseCase.key), filters)
+    """One page of the use cases `filters` match, in `order`: found, sorted and counted in the database, then
+    read with every column the table shows (use_cases.portfolio_table) for that page's use cases only."""
+    owner = aliased(Person)
+    keys = filtered(select(UseCase.key).outerjoin(owner, owner.id == UseCase.owner_id), filters, owner)
     matching = session.exec(select(func.count()).select_from(keys.subquery())).one()
     pages = max(1, -(-matching // page_size))
     page = min(max(1, page), pages)
     offset = (page - 1) * page_size
-    shown = tuple(session.exec(keys.order_by(UseCase.key).offset(offset).limit(page_size)).all())
-    rows = portfolio_table(session, PortfolioFilter(keys=shown), now=now)
+    shown = list(session.exec(keys.order_by(*_sort_key(order, owner)).offset(offset).limit(page_size)).all())
+    rows = portfolio_table(session, PortfolioFilter(keys=tuple(shown)), now=now)
+    position = {key: index for index, key in enumerate(shown)}  # portfolio_table reads them by key
+    rows = rows.sort_values("key", key=lambda keys: keys.map(position), ignore_index=True)
     return PortfolioRows(rows, matching, page, pages, offset + 1 if shown else 0)
 
 

@@ -190,3 +190,32 @@ def test_a_large_portfolio_is_shown_a_page_at_a_time(app_for, database_url, engi
     assert len(at.dataframe[0].value) == min(in_pilot, PAGE_SIZE)
     assert set(at.dataframe[0].value["stage"]) == {"Pilot"}
     assert not at.exception
+
+
+def test_sorting_orders_the_whole_portfolio_before_paging(app_for, database_url, engine):
+    """Sorting by a column shows the true first use cases of all of them, not the first page re-sorted."""
+    import json
+
+    from sqlalchemy import text
+
+    from portfolio.demo.scale import generate_scale_portfolio
+
+    generate_scale_portfolio(engine, 230, measurements=500)
+
+    def keys_in_sql(order_by: str, offset: int = 0) -> list[str]:
+        with engine.connect() as connection:
+            query = f"SELECT key FROM use_case ORDER BY {order_by}, key LIMIT 100 OFFSET {offset}"
+            return list(connection.execute(text(query)).scalars())
+
+    most_impact = "impact_score IS NULL, impact_score DESC"  # the unscored last
+    at = app_for(database_url, "pages/portfolio.py")
+    at.selectbox(key="portfolio_sort").set_value("impact").run()
+    at.button_group(key="portfolio_sort_direction").set_value("Descending").run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["key"]) == keys_in_sql(most_impact)
+    assert json.loads(at.dataframe[0].proto.columns)["impact"]["label"] == "Impact ↓"
+    at.button(key="portfolio_next").click().run()
+    assert list(at.dataframe[0].value["key"]) == keys_in_sql(most_impact, 100)
+    at.selectbox(key="portfolio_sort").set_value("days_in_stage").run()  # a new sort starts at page one
+    assert list(at.dataframe[0].value["key"]) == keys_in_sql("stage_entered_at")  # most days first
+    assert "230 use cases: 1–100 shown (page 1 of 3)" in texts(at)
