@@ -35,11 +35,15 @@ done = st.session_state.pop("score_done", None)
 if done:
     st.success(done, icon=":material/check_circle:")
 mine = read(queues.not_scored_by, actor.id)
-with st.expander(f"Waiting for your scores: {len(mine)}", expanded=bool(mine), icon=":material/inbox:"):
+with st.expander(
+    f"Waiting for your scores: {mine.total:,}", expanded=bool(mine.total), icon=":material/inbox:"
+):
     to_score_list(actor, mine)
 # Open use cases only, found by key or title: at 10,000 use cases a menu of every one would be most of the page.
 chosen = find_use_case(
-    "score_uc", default=mine[0].key if mine else None, stages=tuple(stage.value for stage in ACTIVE)
+    "score_uc",
+    default=mine.shown[0].key if mine.shown else None,
+    stages=tuple(stage.value for stage in ACTIVE),
 )
 if chosen is None:
     st.info("There is nothing to score: no open use cases.", icon=":material/inbox:")
@@ -121,7 +125,7 @@ if submitted:
         ),
     )
     if saved:
-        following = [item.key for item in read(queues.not_scored_by, actor.id) if item.key != chosen]
+        following = [item.key for item in read(queues.not_scored_by, actor.id).shown if item.key != chosen]
         st.session_state["score_done"] = f"Scores saved for {chosen}." + (
             f" Next waiting for you: {following[0]}." if following else " Nothing else is waiting for you."
         )

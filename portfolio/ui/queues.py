@@ -1,15 +1,15 @@
-"""The "waiting for me" list: what the acting person has to score, decide or complete, with links."""
+"""The "waiting for me" list: what the acting person has to score, decide or complete, with links. The reads
+return the first few of each list and its count (portfolio.services.queues.SHOWN)."""
 
 import streamlit as st
 
 from portfolio.models import Gate, Stage
 from portfolio.services import queues
 from portfolio.services.audit import Actor
-from portfolio.ui.format import day
+from portfolio.shortlist import Shortlist
+from portfolio.ui.format import day, more
 from portfolio.ui.reads import read
 from portfolio.ui.text import plain
-
-SHOWN = 8  # a longer list is summarised; the rest is one click away
 
 
 def _link(page: str, key: str, title: str, detail: str) -> None:
@@ -21,15 +21,19 @@ def _link(page: str, key: str, title: str, detail: str) -> None:
     )
 
 
-def to_score_list(actor: Actor, items: list[queues.QueueItem] | None = None) -> None:
+def _rest(items: Shortlist, where: str = "") -> None:
+    if items.more:
+        st.caption(more(items.more, where) + ".")
+
+
+def to_score_list(actor: Actor, items: Shortlist[queues.QueueItem] | None = None) -> None:
     items = read(queues.not_scored_by, actor.id) if items is None else items
-    if not items:
+    if not items.total:
         st.caption("Nothing waiting for your scores: you have scored every use case before the pilot gate.")
         return
-    for item in items[:SHOWN]:
+    for item in items.shown:
         _link("pages/score.py", item.key, item.title, f"{Stage(item.stage).label}, {item.why.lower()}")
-    if len(items) > SHOWN:
-        st.caption(f"and {len(items) - SHOWN} more.")
+    _rest(items)
 
 
 def waiting_list(actor: Actor) -> None:
@@ -38,21 +42,21 @@ def waiting_list(actor: Actor) -> None:
     if not waiting.count:
         st.caption("Nothing is waiting for you.")
         return
-    if waiting.to_score:
-        st.markdown(f"**To score** · {len(waiting.to_score)}")
+    if waiting.to_score.total:
+        st.markdown(f"**To score** · {waiting.to_score.total:,}")
         to_score_list(actor, waiting.to_score)
-    if waiting.decisions_due:
-        st.markdown(f"**Decisions due** · {len(waiting.decisions_due)}")
-        for item in waiting.decisions_due[:SHOWN]:
+    if waiting.decisions_due.total:
+        st.markdown(f"**Decisions due** · {waiting.decisions_due.total:,}")
+        for item in waiting.decisions_due.shown:
             when = f", {day(item.due_on)}" if item.due_on else ""
             _link("pages/use_case.py", item.key, item.title, f"{item.why}{when}")
-        if len(waiting.decisions_due) > SHOWN:
-            st.caption(f"and {len(waiting.decisions_due) - SHOWN} more on the Pipeline board.")
-    if waiting.assigned:
-        st.markdown(f"**Held at a gate, waiting on you** · {len(waiting.assigned)}")
-        for hold in waiting.assigned:
+        _rest(waiting.decisions_due, " on the Pipeline board")
+    if waiting.assigned.total:
+        st.markdown(f"**Held at a gate, waiting on you** · {waiting.assigned.total:,}")
+        for hold in waiting.assigned.shown:
             missing = "; ".join(hold.missing) or "everything is met: ask the approver to decide again"
             _link("pages/use_case.py", hold.key, hold.title, f"{Gate(hold.gate).label} gate: {missing}")
+        _rest(waiting.assigned)
 
 
 def hold_notice(key: str) -> None:

@@ -1,12 +1,15 @@
 """The pipeline board's reads on a generated portfolio: counts match plain SQL and the full board
-(pipeline.board), and each stage's cards are the ones the full board put first."""
+(pipeline.board), each stage's cards are the ones the full board put first, and the "Waiting for you" lists
+read their first items and count the rest as plain SQL does."""
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
 from portfolio.lifecycle import ACTIVE, TERMINAL
-from portfolio.services import pipeline
+from portfolio.services import pipeline, queues
 from portfolio.services.pipeline import BoardFilter
 from portfolio.views import board as board_view
 from tests.services.generated import TODAY, generated_portfolio
@@ -94,3 +97,54 @@ def test_the_closed_list_is_the_most_recently_closed(scaled) -> None:
             {"n": board_view.CLOSED_SHOWN},
         ).scalars()
         assert list(closed["key"]) == list(expected)
+
+
+def _people_with_role(engine, role: str) -> list[int]:
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                text("SELECT person_id FROM person_role WHERE role = :role ORDER BY person_id"),
+                {"role": role},
+            ).scalars()
+        )
+
+
+def test_the_waiting_lists_read_their_first_items_and_count_the_rest_as_plain_sql(scaled) -> None:
+    """The "Waiting for you" lists: the first SHOWN in their order and a count, matching plain SQL."""
+    reviewers = _people_with_role(scaled, "reviewer")
+    approver = _people_with_role(scaled, "approver")[0]
+    with scaled.connect() as connection:
+        for reviewer in (reviewers[0], reviewers[-1]):
+            not_scored = (
+                "FROM use_case u WHERE u.stage IN ('proposed', 'assessed') AND NOT EXISTS "
+                "(SELECT 1 FROM assessment a WHERE a.use_case_id = u.id AND a.reviewer_id = :r)"
+            )
+            expected_total = connection.execute(
+                text(f"SELECT count(*) {not_scored}"), {"r": reviewer}
+            ).scalar()
+            expected_keys = connection.execute(
+                text(
+                    f"SELECT u.key {not_scored} ORDER BY u.reviewer_count, u.stage_entered_at, u.key LIMIT :n"
+                ),
+                {"r": reviewer, "n": queues.SHOWN},
+            ).scalars()
+            with Session(scaled) as session:
+                mine = queues.not_scored_by(session, reviewer)
+            assert (mine.total, [item.key for item in mine.shown]) == (expected_total, list(expected_keys))
+        assert expected_total > queues.SHOWN
+        due = (
+            "FROM use_case u JOIN pilot_charter c ON c.use_case_id = u.id "
+            "WHERE u.stage = 'pilot' AND c.decision_on <= :d"
+        )
+        limit = {"d": TODAY + timedelta(days=queues.DUE_WITHIN_DAYS)}
+        expected_total = connection.execute(text(f"SELECT count(*) {due}"), limit).scalar()
+        expected_keys = connection.execute(
+            text(f"SELECT u.key {due} ORDER BY c.decision_on, u.key LIMIT :n"), limit | {"n": queues.SHOWN}
+        ).scalars()
+        holds = connection.execute(text("SELECT count(*) FROM gate_decision WHERE outcome = 'hold'")).scalar()
+    with Session(scaled) as session:
+        waiting = queues.waiting_for(session, approver, today=TODAY)
+    assert holds == 0  # the generator records no holds: every decision due is a pilot's
+    assert expected_total > queues.SHOWN
+    assert waiting.decisions_due.total == expected_total and waiting.decisions_due.more > 0
+    assert [item.key for item in waiting.decisions_due.shown] == list(expected_keys)
