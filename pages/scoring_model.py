@@ -48,7 +48,6 @@ def criteria_table(version: assessments.ActiveModel) -> pd.DataFrame:
     )
 
 
-criteria = criteria_table(model)
 with st.form(f"model_{base}"):
     edited = st.data_editor(
         criteria_table(started_from),
@@ -128,10 +127,9 @@ if saved:
         close_edit(PREFIX)
         st.rerun()
 
-shares = criteria.assign(share=criteria["weight"] / criteria.groupby("dimension")["weight"].transform("sum"))
 st.subheader("Weight of each criterion in the active version")
 st.dataframe(
-    shares[["dimension", "name", "weight", "share"]].assign(
+    assessments.criterion_weights(model).assign(
         dimension=lambda frame: frame["dimension"].map(lambda v: Dimension(v).label)
     ),
     hide_index=True,

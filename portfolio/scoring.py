@@ -9,6 +9,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from statistics import fmean
+from typing import Protocol
 
 from portfolio.models.enums import Dimension
 
@@ -139,6 +140,26 @@ DEFAULT_CRITERIA: tuple[CriterionSpec, ...] = (
 def rescale(score: float) -> float:
     """A 1-5 score on the 0-100 scale."""
     return (score - MIN_SCORE) / (MAX_SCORE - MIN_SCORE) * 100.0
+
+
+class Weighted(Protocol):
+    """A criterion as far as its weight goes: a model's (CriterionSpec) or one being entered."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def dimension(self) -> Dimension: ...
+    @property
+    def weight(self) -> float: ...
+
+
+def weight_shares(criteria: Sequence[Weighted]) -> dict[str, float]:
+    """Each criterion's share of its dimension's total weight, by key: what its weight counts for in the
+    composite (weights are relative within impact and within risk)."""
+    totals: dict[Dimension, float] = {}
+    for c in criteria:
+        totals[c.dimension] = totals.get(c.dimension, 0.0) + c.weight
+    return {c.key: c.weight / totals[c.dimension] if totals[c.dimension] else 0.0 for c in criteria}
 
 
 def composite(scores: Mapping[str, int], criteria: Sequence[CriterionSpec], dimension: Dimension) -> float:

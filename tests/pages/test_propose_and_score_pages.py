@@ -1,5 +1,6 @@
 """Propose, score, the matrix and the scoring model, as a user works them (AppTest)."""
 
+import pytest
 from sqlmodel import Session, select
 
 from portfolio import db
@@ -158,6 +159,10 @@ def test_an_administrator_saves_a_new_model_version(app_for, database_url, admin
     at = app_for(database_url, "pages/scoring_model.py")
     assert not at.exception
     assert "version 1" in texts(at)
+    weights = next(d.value for d in at.dataframe if "share" in d.value.columns)
+    assert weights.groupby("dimension")["share"].sum().to_dict() == pytest.approx(
+        {"Impact": 1.0, "Risk": 1.0}
+    )
     at.number_input[0].set_value(60.0)
     at.button[0].click().run()
     assert not at.exception and not at.error

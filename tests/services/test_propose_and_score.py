@@ -241,3 +241,17 @@ def test_short_ids_from_names_are_plain_and_start_with_a_letter():
     assert criterion_key("42 things") == "criterion_42_things"
     assert criterion_key("!!!") == "criterion"
     assert len(criterion_key("x" * 80)) <= 50
+
+
+def test_the_weights_table_shows_each_share_of_the_active_version(engine, admin):
+    new_version(engine, admin, criteria_rows(reach={"weight": 3}))
+    impact = [c for c in DEFAULT_CRITERIA if c.dimension == "impact"]
+    impact_total = sum(c.weight for c in impact if c.key != "reach") + 3
+    with Session(engine) as session:
+        weights = assessments.criterion_weights(assessments.active_model(session))
+    assert weights["dimension"].tolist() == ["impact"] * len(impact) + ["risk"] * (
+        len(DEFAULT_CRITERIA) - len(impact)
+    )
+    reach = next(c.name for c in impact if c.key == "reach")
+    assert weights.set_index("name").loc[reach, "share"] == pytest.approx(3 / impact_total)
+    assert weights.groupby("dimension")["share"].sum().tolist() == pytest.approx([1.0, 1.0])

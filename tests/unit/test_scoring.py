@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -102,3 +104,12 @@ def test_consensus_averages_reviewers_and_flags_disagreement():
     assert (close.impact, close.risk, close.spread, close.disagreement) == (75, 35, 10, False)
     far = consensus([(30, 30), (80, 35)])
     assert far.spread == 50 and far.disagreement
+
+
+def test_a_weight_counts_as_its_share_of_its_dimension():
+    shares = scoring.weight_shares(DEFAULT_CRITERIA)
+    assert shares["customer_value"] == pytest.approx(3 / 10)  # impact weights 3+3+2+1+1
+    for dimension in (IMPACT, RISK):
+        assert sum(shares[c.key] for c in dimension) == pytest.approx(1.0)
+    doubled = [replace(c, weight=2 * c.weight) for c in DEFAULT_CRITERIA]
+    assert scoring.weight_shares(doubled) == pytest.approx(shares)  # relative: only the ratios count

@@ -165,11 +165,11 @@ def check_criteria(rows: list[dict[str, Any]]) -> list[CriterionInput]:
                 f"Give {dimension.label.lower()} at least {MIN_CRITERIA_PER_DIMENSION} criteria."
             )
             continue
-        total = sum(c.weight for c in chosen)
+        shares = scoring.weight_shares(chosen)
         for c in chosen:
-            if c.weight / total > MAX_WEIGHT_SHARE:
+            if shares[c.key] > MAX_WEIGHT_SHARE:
                 problems[c.key] = (
-                    f"{c.name} carries {c.weight / total:.0%} of the {dimension.label.lower()} weight; keep every "
+                    f"{c.name} carries {shares[c.key]:.0%} of the {dimension.label.lower()} weight; keep every "
                     f"criterion under {MAX_WEIGHT_SHARE:.0%} so that one score cannot decide alone."
                 )
     if problems:
@@ -220,6 +220,22 @@ def create_model_version(
         after=data.model_dump() | {"criteria": [c.model_dump() for c in checked]},
     )
     return model
+
+
+def criterion_weights(model: ActiveModel) -> pd.DataFrame:
+    """The model's criteria, impact first, with each weight and its share of its dimension (scoring.weight_shares):
+    what the weights mean, which the editor's relative numbers do not show."""
+    shares = scoring.weight_shares(model.criteria)
+    rows = sorted(
+        model.criteria, key=lambda c: list(Dimension).index(c.dimension)
+    )  # stable: model's order within
+    return frames.frame(
+        [
+            {"dimension": c.dimension.value, "name": c.name, "weight": c.weight, "share": shares[c.key]}
+            for c in rows
+        ],
+        ["dimension", "name", "weight", "share"],
+    )
 
 
 def model_versions(session: Session) -> pd.DataFrame:
