@@ -133,6 +133,7 @@ st.dataframe(
         dimension=lambda frame: frame["dimension"].map(lambda v: Dimension(v).label)
     ),
     hide_index=True,
+    height="content",  # every criterion, without scrolling
     column_config={
         "share": st.column_config.ProgressColumn(
             "Share of its dimension", format="percent", min_value=0, max_value=1
@@ -144,18 +145,38 @@ st.dataframe(
 )
 
 st.subheader("Versions")
+# Sized to fit beside the sidebar at 1280 px: names, notes and who saved them wrap onto four lines.
 st.dataframe(
     read(assessments.model_versions),
     hide_index=True,
+    width="stretch",
+    row_height=90,  # above 64 px Streamlit wraps text
+    column_order=[
+        "version",
+        "active",
+        "name",
+        "note",
+        "created_at",
+        "created_by",
+        "impact_threshold",
+        "risk_threshold",
+        "assessments",
+    ],
     column_config={
-        "version": st.column_config.NumberColumn("Version", format="v%d"),
-        "name": "Name",
-        "active": "Active",
-        "created_at": st.column_config.DatetimeColumn("Created", format="D MMM YYYY"),
-        "created_by": "By",
-        "note": st.column_config.TextColumn("What changed", width="large"),
-        "impact_threshold": st.column_config.NumberColumn("Impact threshold", format="%.0f"),
-        "risk_threshold": st.column_config.NumberColumn("Risk threshold", format="%.0f"),
-        "assessments": st.column_config.NumberColumn("Scores made under it"),
+        "version": st.column_config.NumberColumn("Version", format="v%d", width=60),
+        "active": st.column_config.CheckboxColumn("Active", width=55),
+        "name": st.column_config.TextColumn("Name", width=125),
+        "note": st.column_config.TextColumn("What changed", width=165),
+        "created_at": st.column_config.DatetimeColumn("Created", format="D MMM YYYY", width=95),
+        "created_by": st.column_config.TextColumn("By", width=110),
+        "impact_threshold": st.column_config.NumberColumn(
+            "Impact ≥", format="%.0f", width=65, help="Impact threshold: at or above it counts as high."
+        ),
+        "risk_threshold": st.column_config.NumberColumn(
+            "Risk ≥", format="%.0f", width=60, help="Risk threshold: at or above it counts as high."
+        ),
+        "assessments": st.column_config.NumberColumn(
+            "Scores", width=60, help="Reviewers' scores made under this version."
+        ),
     },
 )

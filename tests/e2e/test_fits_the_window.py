@@ -1,5 +1,5 @@
-"""Editors fit the window beside the sidebar at the widths managers use (1280 and 1440 px): no column is
-reachable only by scrolling sideways."""
+"""Editors and tables fit the window beside the sidebar at the widths managers use (1280 and 1440 px): no
+column is reachable only by scrolling sideways."""
 
 import pytest
 
@@ -23,5 +23,23 @@ def test_the_scoring_model_editor_fits_without_scrolling_sideways(browser, serve
         editor = page.locator('[data-testid="stForm"] [data-testid="stDataFrame"]').first
         editor.locator(".dvn-scroller").wait_for()
         assert editor.evaluate(OVERFLOW) <= 1  # a pixel of rounding
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_the_scoring_model_versions_fit_without_scrolling_sideways(browser, server, width):
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/scoring_model")
+        settle(page)
+        tables = page.locator('[data-testid="stDataFrame"]')
+        tables.nth(2).wait_for()
+        assert tables.count() == 3  # the editor, the weights and, last, the versions
+        versions = tables.last
+        versions.scroll_into_view_if_needed()
+        versions.locator(".dvn-scroller").wait_for()
+        assert versions.evaluate(OVERFLOW) <= 1
     finally:
         context.close()
