@@ -8,7 +8,7 @@ import streamlit as st
 from portfolio.errors import PortfolioError
 from portfolio.models import Role, SnapshotStatus, Stage, utc_now
 from portfolio.quarters import quarter_of
-from portfolio.reports import snapshot_export
+from portfolio.reports import snapshot_export, snapshot_views
 from portfolio.reports.board import Rows, more_line
 from portfolio.reports.compare import UNCHANGED
 from portfolio.services import snapshots
@@ -31,12 +31,14 @@ actor = context.current_actor()
 
 def verified_read(query: Callable[..., T], *args: Any) -> T:
     """Snapshot reads skip the revision-keyed cache: a snapshot altered in the database behind the app's back
-    changes no revision, and its checksum must be checked on every view. They are cheap (a few rows)."""
+    changes no revision, and its checksum must be checked on every view (`portfolio.reports.snapshot_views`
+    remembers what it derives by the exact stored text instead)."""
     with context.reading() as session:
         return query(session, *args)
 
 
-listing = verified_read(snapshots.list_snapshots)
+stored = verified_read(snapshot_views.snapshots_page)
+listing = stored.listing
 today = utc_now().date()
 this_quarter = quarter_of(today)
 
@@ -108,13 +110,13 @@ if st.session_state.get("snapshot_id") not in ids:
 chosen = st.selectbox("Snapshot", ids, format_func=choices.get, key="snapshot_id")
 
 try:
-    view = verified_read(snapshot_export.snapshot_view, chosen)
+    view = verified_read(snapshot_views.snapshot_view, chosen, stored.states)
 except PortfolioError as error:
     st.error(plain(str(error)), icon=":material/gpp_bad:")
     st.stop()
 
 report = view.report
-st.subheader(f"{view.quarter}: the portfolio as it stood on {day(view.content['as_of'])}")
+st.subheader(f"{view.quarter}: the portfolio as it stood on {day(view.as_of)}")
 if view.status != SnapshotStatus.current:
     st.warning("This snapshot was superseded: the quarter was taken again later.", icon=":material/history:")
 for start in range(0, len(report.headlines), 4):
@@ -176,7 +178,7 @@ left, right = st.columns(2)
 earlier = left.selectbox("Earlier", ids, index=1, format_func=choices.get, key="compare_earlier")
 later = right.selectbox("Later", ids, index=0, format_func=choices.get, key="compare_later")
 try:
-    comparison = verified_read(snapshot_export.compare_snapshots, earlier, later)
+    comparison = verified_read(snapshot_views.compare_snapshots, earlier, later, stored.states)
 except PortfolioError as error:
     st.error(plain(str(error)), icon=":material/compare_arrows:")
     st.stop()

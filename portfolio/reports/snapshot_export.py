@@ -13,7 +13,7 @@ from sqlmodel import Session
 from portfolio.errors import InvalidInput
 from portfolio.models import Snapshot
 from portfolio.reports import snapshot_tables
-from portfolio.reports.board import BoardReport, board_report
+from portfolio.reports.board import board_report
 from portfolio.reports.compare import Comparison, compare
 from portfolio.reports.spreadsheet import csv_bytes, xlsx_bytes
 from portfolio.services.snapshots import get_snapshot_by_id, previous_snapshot
@@ -145,41 +145,5 @@ def export_made_on_click(engine: Engine, snapshot_id: int, fmt: str) -> Callable
     return made
 
 
-# --- reads for the Snapshots page (and the command line) ----------------------------------------------------
-
-
 def export_by_id(session: Session, snapshot_id: int, fmt: str) -> Export:
     return export_snapshot(session, get_snapshot_by_id(session, snapshot_id), fmt)
-
-
-@dataclass(frozen=True)
-class SnapshotView:
-    """One verified snapshot as the page shows it: the board report's headlines and lists, and the quarter
-    it is compared with."""
-
-    quarter: str
-    status: str
-    checksum: str
-    content: dict[str, Any]
-    report: BoardReport
-
-
-def snapshot_view(session: Session, snapshot_id: int) -> SnapshotView:
-    snapshot = get_snapshot_by_id(session, snapshot_id)
-    content, previous, comparison = _context(session, snapshot)
-    return SnapshotView(
-        snapshot.quarter,
-        snapshot.status,
-        snapshot.checksum,
-        content,
-        board_report(content, snapshot.checksum, previous, comparison),
-    )
-
-
-def compare_snapshots(session: Session, first_id: int, second_id: int) -> Comparison:
-    """Two verified snapshots compared, the earlier quarter first whatever the order given."""
-    if first_id == second_id:
-        raise InvalidInput({"snapshot": "Choose two different snapshots to compare."})
-    first, second = get_snapshot_by_id(session, first_id), get_snapshot_by_id(session, second_id)
-    earlier, later = sorted((first, second), key=lambda s: (s.quarter, s.taken_at))
-    return compare(earlier.content, later.content)

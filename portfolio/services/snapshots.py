@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from threading import Lock
@@ -287,13 +288,16 @@ def _parsed(stored: str | None) -> Any:
         return None
 
 
+def _digest(stored: str | None) -> str:
+    return hashlib.sha256((stored or "").encode("utf-8")).hexdigest()
+
+
 def _check_stored(
-    snapshot_id: int, quarter: str, recorded: str, stored: str | None, parsed: Any = None
+    snapshot_id: int, quarter: str, recorded: str, stored: str | None, parsed: Any = None, digest: str = ""
 ) -> _Checked:
     """What a full check of the stored text finds, remembered by the text's hash. `parsed`: the stored text
-    already parsed by the caller, if it was."""
-    digest = hashlib.sha256((stored or "").encode("utf-8")).hexdigest()
-    found = (snapshot_id, quarter, recorded, digest)
+    already parsed by the caller, if it was; `digest`: its hash, if already computed."""
+    found = (snapshot_id, quarter, recorded, digest or _digest(stored))
     with _checked_lock:
         if found in _checked:
             _checked.move_to_end(found)
@@ -315,30 +319,78 @@ def _check_stored(
     return checked
 
 
-def list_snapshots(session: Session) -> pd.DataFrame:
-    """Every snapshot, newest quarter first, with whether its checksum still holds."""
-    rows = []
-    for row in session.connection().execute(
-        select(
-            Snapshot.id,
-            Snapshot.quarter,
-            Snapshot.taken_at,
-            Snapshot.status,
-            Snapshot.checksum,
-            cast(Snapshot.content, Text).label("stored"),
-        ).order_by(col(Snapshot.quarter).desc(), col(Snapshot.taken_at).desc())
-    ):
-        checked = _check_stored(row.id, row.quarter, row.checksum, row.stored)
-        rows.append(
-            {
-                "id": row.id,
-                "quarter": row.quarter,
-                "as_of": checked.as_of,
-                "taken_at": row.taken_at,
-                "taken_by": checked.taken_by,
-                "status": row.status,
-                "intact": checked.intact,
-                "checksum": row.checksum,
-            }
+def forget_checks() -> None:
+    """Drop every remembered check (the benchmark measures a first visit after start)."""
+    with _checked_lock:
+        _checked.clear()
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """A snapshot as it is stored right now: its record, the SHA-256 of its stored text (so anything derived
+    from the snapshot can be remembered by the exact text it came from), and what the full check found."""
+
+    id: int
+    quarter: str
+    taken_at: datetime
+    status: str
+    checksum: str
+    digest: str
+    intact: bool
+    as_of: date | None
+    taken_by: str | None
+
+    @property
+    def identity(self) -> tuple[int, str, str, str]:
+        """Everything the integrity check covers: the same identity means the same verified content."""
+        return (self.id, self.quarter, self.checksum, self.digest)
+
+
+def stored_states(session: Session, ids: Sequence[int] | None = None) -> list[StoredState]:
+    """Every snapshot (or those of `ids`), newest quarter first, each stored text read and hashed once."""
+    query = select(
+        Snapshot.id,
+        Snapshot.quarter,
+        Snapshot.taken_at,
+        Snapshot.status,
+        Snapshot.checksum,
+        cast(Snapshot.content, Text).label("stored"),
+    ).order_by(col(Snapshot.quarter).desc(), col(Snapshot.taken_at).desc())
+    if ids is not None:
+        query = query.where(col(Snapshot.id).in_(list(ids)))
+    states = []
+    for row in session.connection().execute(query):
+        digest = _digest(row.stored)
+        checked = _check_stored(row.id, row.quarter, row.checksum, row.stored, digest=digest)
+        states.append(
+            StoredState(
+                id=row.id,
+                quarter=row.quarter,
+                taken_at=row.taken_at,
+                status=row.status,
+                checksum=row.checksum,
+                digest=digest,
+                intact=checked.intact,
+                as_of=checked.as_of,
+                taken_by=checked.taken_by,
+            )
         )
-    return frames.frame(rows, LIST_COLUMNS)
+    return states
+
+
+def previous_state(states: Sequence[StoredState], state: StoredState) -> StoredState | None:
+    """The current snapshot of the latest quarter before `state`'s, among `states` (newest first, as
+    `stored_states` orders them): the one `previous_snapshot` reads."""
+    return next((s for s in states if s.status == SnapshotStatus.current and s.quarter < state.quarter), None)
+
+
+def list_snapshots(session: Session, states: Sequence[StoredState] | None = None) -> pd.DataFrame:
+    """Every snapshot, newest quarter first, with whether its checksum still holds (from `states` when the
+    caller has just read them)."""
+    return frames.frame(
+        [
+            (s.id, s.quarter, s.as_of, s.taken_at, s.taken_by, s.status, s.intact, s.checksum)
+            for s in (stored_states(session) if states is None else states)
+        ],
+        LIST_COLUMNS,
+    )

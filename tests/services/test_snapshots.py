@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from portfolio import db
-from portfolio.errors import Conflict, InvalidInput, NotAllowed, RuleViolation
+from portfolio.errors import Conflict, InvalidInput, NotAllowed, NotFound, RuleViolation
 from portfolio.kpis import kpi_status
 from portfolio.models import (
     AuditEvent,
@@ -22,6 +22,7 @@ from portfolio.models import (
     utc_now,
 )
 from portfolio.quarters import Quarter, quarter_of
+from portfolio.reports import snapshot_views
 from portfolio.services import people, results, snapshots, use_cases
 from portfolio.services.snapshot_state import end_of
 from portfolio.services.snapshots import SnapshotTampered
@@ -354,3 +355,34 @@ def test_the_checksum_is_over_canonical_content():
     assert snapshots.checksum(content) == snapshots.checksum(reordered)
     assert len(snapshots.checksum(content)) == 64
     assert snapshots.checksum(content) != snapshots.checksum({**content, "a": "Cafe – €"})
+
+
+def test_a_remembered_report_or_comparison_is_refused_once_its_snapshot_is_altered(demo):
+    # The page's board report and comparison are remembered by the exact stored text they came from; an
+    # altered snapshot must be refused, and a comparison with the previous quarter too.
+    later = take(demo)
+    with Session(demo) as session:
+        earlier = snapshots.get_snapshot(session, LAST_QUARTER.label)  # the demo's
+        page = snapshot_views.snapshots_page(session)
+        assert page.listing["intact"].all()
+        view = snapshot_views.snapshot_view(session, later.id, page.states)
+        assert view.quarter == THIS_QUARTER.label and view.report.headlines
+        assert snapshot_views.snapshot_view(session, later.id) == view  # remembered, without states too
+        comparison = snapshot_views.compare_snapshots(session, later.id, earlier.id, page.states)
+        assert comparison.before_quarter == LAST_QUARTER.label
+    tamper(demo, earlier.id, lambda content: content.update(taken_by="Someone else"))
+    with Session(demo) as session:
+        page = snapshot_views.snapshots_page(session)
+        assert not page.listing.set_index("id").loc[earlier.id, "intact"]
+        with pytest.raises(SnapshotTampered, match="fails its integrity check"):
+            snapshot_views.snapshot_view(session, later.id, page.states)  # its previous quarter is altered
+        with pytest.raises(SnapshotTampered, match="fails its integrity check"):
+            snapshot_views.compare_snapshots(session, earlier.id, later.id, page.states)
+        with pytest.raises(SnapshotTampered, match="fails its integrity check"):
+            snapshot_views.snapshot_view(session, earlier.id)
+
+
+def test_a_snapshot_view_of_an_unknown_number_says_so(demo):
+    take(demo)
+    with Session(demo) as session, pytest.raises(NotFound, match="no snapshot number 999"):
+        snapshot_views.snapshot_view(session, 999)
