@@ -95,7 +95,7 @@ if library.total:
         f"; most failures ({cause[1]} of {cause[2]}) are about {cause[0].lower()}." if cause else "."
     )
     st.caption(summary)
-    st.altair_chart(charts.lesson_trend(counts), key="lessons_trend")
+    charts.draw(charts.lesson_trend(counts), key="lessons_trend")
 else:
     st.info("No lessons match. Clear a filter or try other words.", icon=":material/search_off:")
 

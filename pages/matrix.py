@@ -3,18 +3,15 @@
 import streamlit as st
 
 from portfolio.labels import quadrant_short
-from portfolio.models import AiActTier, Stage
+from portfolio.models import Stage
 from portfolio.scoring import PRIORITY_FORMULA, Quadrant
-from portfolio.services import assessments, use_cases
+from portfolio.services import assessments
 from portfolio.ui import charts
 from portfolio.ui.filters import filter_bar
-from portfolio.ui.format import label
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 
 require_shell()
-
-MAX_POINTS = 1_500
 
 st.title("Impact and risk")
 st.caption(
@@ -22,32 +19,24 @@ st.caption(
 )
 
 chosen = filter_bar("m_", ["sector", "team", "stage", "tier"])
-points = read(
-    assessments.matrix_points,
-    assessments.MatrixFilter(chosen.sectors, chosen.teams, chosen.stages, chosen.tiers),
-)
-impact_threshold, risk_threshold = read(use_cases.quadrant_thresholds)
+filters = assessments.MatrixFilter(chosen.sectors, chosen.teams, chosen.stages, chosen.tiers)
+# The backlog's page is keyed by the filter: another filter starts again at its first page.
+page_key = f"m_backlog_page_{filters}"
+view = read(assessments.matrix_view, filters, st.session_state.get(page_key, 1))
 
 # The chart and the backlog each take the full width, so quadrant labels and titles are not cut at 1280 px.
 with st.container():
-    if points.empty:
+    if not view.scored:
         st.info("No scored use case matches these filters.", icon=":material/filter_alt_off:")
     else:
-        # Aggregate before charting: beyond a few thousand marks a scatter is unreadable and slow to draw.
-        shown = points.nlargest(MAX_POINTS, "priority") if len(points) > MAX_POINTS else points
-        if len(shown) < len(points):
+        if len(view.points) < view.scored:
             st.caption(
-                f"Showing the {len(shown):,} highest-priority of {len(points):,} scored use cases; narrow the "
-                "filters to see the others. The quadrant counts below include them all."
+                f"Showing the {len(view.points):,} highest-priority of {view.scored:,} scored use cases; narrow "
+                "the filters to see the others. The quadrant counts below include them all."
             )
-        shown = shown.assign(
-            stage_label=points["stage"].map(lambda v: Stage(v).label),
-            quadrant_label=points["quadrant"].map(lambda v: Quadrant(v).label),
-            tier_label=points["ai_act_tier"].map(lambda v: label(AiActTier, v, "Not classified")),
-        )
-        event = st.altair_chart(
+        event = charts.draw(
             charts.impact_risk_matrix(
-                shown, impact_threshold=impact_threshold, risk_threshold=risk_threshold
+                view.points, impact_threshold=view.impact_threshold, risk_threshold=view.risk_threshold
             ),
             on_select="rerun",
             selection_mode="pick",
@@ -57,18 +46,30 @@ with st.container():
         picked = event.selection.get("pick", []) if event else []
         if picked and picked[0].get("key"):
             st.switch_page("pages/use_case.py", query_params={"uc": picked[0]["key"]})
-        counts = points["quadrant"].value_counts()
-        st.caption(" · ".join(f"{q.label}: {counts.get(q.value, 0)}" for q in Quadrant))
+        st.caption(" · ".join(f"{q.label}: {view.quadrant_counts[q.value]:,}" for q in Quadrant))
 
 with st.container():
     st.subheader("Backlog: what to pilot next")
     st.caption(
         f"Scored use cases not yet in a pilot, ranked by **{PRIORITY_FORMULA}** (impact and risk on 0–100)."
     )
-    queue = assessments.backlog(points)
-    if queue.empty:
+    if not view.backlog_total:
         st.caption("Nothing waiting.")
     else:
+        if view.backlog_pages > 1:
+            # The page shown, should the backlog have shrunk below the one asked for since.
+            st.session_state[page_key] = view.backlog_page
+            st.columns([1, 2])[0].number_input(
+                f"Page (of {view.backlog_pages:,}), highest priority first",
+                min_value=1,
+                max_value=view.backlog_pages,
+                step=1,
+                key=page_key,
+            )
+        queue = view.backlog
+        st.caption(
+            f"{view.backlog_first:,}–{view.backlog_first + len(queue) - 1:,} of {view.backlog_total:,} waiting"
+        )
         st.dataframe(
             queue.assign(
                 stage=queue["stage"].map(lambda v: Stage(v).label),

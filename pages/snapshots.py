@@ -183,7 +183,7 @@ except PortfolioError as error:
     st.error(plain(str(error)), icon=":material/compare_arrows:")
     st.stop()
 
-st.altair_chart(
+charts.draw(
     charts.snapshot_movements(
         comparison.counts, before=comparison.before_quarter, after=comparison.after_quarter
     ),

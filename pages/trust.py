@@ -117,7 +117,7 @@ def trends_panel() -> None:
                     st.caption("No results logged in the last twelve months.")
                     continue
                 first = points.iloc[0]
-                st.altair_chart(
+                charts.draw(
                     charts.kpi_trend(
                         points.rename(columns={"month": "measured_on"}).assign(note="monthly mean"),
                         name=first["kpi"],

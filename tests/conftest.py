@@ -14,6 +14,10 @@ from sqlmodel import Session, SQLModel
 from portfolio import db
 from portfolio.services import assessments, gates, people
 from portfolio.services.audit import Actor
+from portfolio.ui import charts
+
+# Every chart a page test draws is checked against the Vega-Lite schema (the app skips the check).
+charts.CHECK_AGAINST_SCHEMA = True
 
 TEST_POSTGRES_URL = os.environ.get("PORTFOLIO_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", *(["postgresql"] if TEST_POSTGRES_URL else [])]

@@ -203,15 +203,15 @@ def _trend(kpi: dict[str, Any], history: pd.DataFrame) -> None:
     if points.empty:
         st.caption("No measurements yet.")
         return
-    st.altair_chart(
-        height=260,
-        altair_chart=charts.kpi_trend(
+    charts.draw(
+        charts.kpi_trend(
             points,
             name=kpi["name"],
             unit=kpi["unit"],
             baseline=_optional(kpi["baseline"]),
             target=_optional(kpi["target"]),
         ),
+        height=260,
     )
 
 

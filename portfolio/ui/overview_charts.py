@@ -25,7 +25,7 @@ def funnel(frame: pd.DataFrame, stage_order: list[str]) -> alt.LayerChart:
             alt.Tooltip("hint:N", title=" "),
         ],
     )
-    labels = base.mark_text(align="left", dx=4).encode(text="count:Q")
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q"))
     return alt.layer(bars.add_params(pick), labels).properties(title="Use cases by stage")
 
 
@@ -44,7 +44,9 @@ def time_in_stage(frame: pd.DataFrame, stage_order: list[str]) -> alt.LayerChart
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         x=alt.X("median_days:Q", title="Days (median)"), color=stage_colour(legend=None), tooltip=tooltip
     )
-    limits = base.mark_tick(color="#e45756", thickness=3, size=22).encode(x="limit_days:Q", tooltip=tooltip)
+    limits = base.mark_tick(color="#e45756", thickness=3, size=22).encode(
+        x=alt.X("limit_days:Q"), tooltip=tooltip
+    )
     return alt.layer(bars, limits).properties(title="Median time in stage (red: the stage's limit)")
 
 
@@ -122,6 +124,6 @@ def small_matrix(points: pd.DataFrame, *, impact_threshold: float, risk_threshol
         .add_params(pick)
     )
     thresholds = alt.Chart(pd.DataFrame({"risk": [risk_threshold], "impact": [impact_threshold]}))
-    vertical = thresholds.mark_rule(strokeDash=[4, 4], color="#8c8c8c").encode(x="risk:Q")
-    horizontal = thresholds.mark_rule(strokeDash=[4, 4], color="#8c8c8c").encode(y="impact:Q")
+    vertical = thresholds.mark_rule(strokeDash=[4, 4], color="#8c8c8c").encode(x=alt.X("risk:Q"))
+    horizontal = thresholds.mark_rule(strokeDash=[4, 4], color="#8c8c8c").encode(y=alt.Y("impact:Q"))
     return alt.layer(vertical, horizontal, dots).properties(title="Impact against risk (active use cases)")

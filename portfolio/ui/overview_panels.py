@@ -11,7 +11,7 @@ from portfolio.models import (
     KpiStatus,
     Stage,
 )
-from portfolio.ui import overview_charts
+from portfolio.ui import charts, overview_charts
 from portfolio.ui.charts import STATUS_ORDER
 from portfolio.ui.filters import as_query_params
 from portfolio.ui.format import (
@@ -119,7 +119,7 @@ def funnel_and_flow(view: Overview) -> None:
                 for s in view.funnel
             ]
         )
-        event = st.altair_chart(
+        event = charts.draw(
             overview_charts.funnel(frame, STAGE_LABELS),
             on_select="rerun",
             selection_mode="stage_pick",
@@ -144,7 +144,7 @@ def funnel_and_flow(view: Overview) -> None:
             ]
         )
         if not frame.empty:
-            st.altair_chart(overview_charts.time_in_stage(frame, STAGE_LABELS), height=260)
+            charts.draw(overview_charts.time_in_stage(frame, STAGE_LABELS), height=260)
         over = [
             f"{Stage(f.stage).label} ({f.median_days:.0f} days, limit {f.limit_days})"
             for f in view.flow
@@ -244,7 +244,7 @@ def kpi_health(view: Overview) -> None:
         if frame.empty:
             st.info("No pilot or scaled use case has KPIs yet.", icon=":material/monitoring:")
         else:
-            event = st.altair_chart(
+            event = charts.draw(
                 overview_charts.kpi_health(frame, STAGE_LABELS),
                 on_select="rerun",
                 selection_mode="status_pick",

@@ -17,7 +17,7 @@ from portfolio.models import (
     Stage,
 )
 from portfolio.scoring import Quadrant
-from portfolio.ui import overview_charts
+from portfolio.ui import charts, overview_charts
 from portfolio.ui.format import (
     STAGE_COLOURS,
     day,
@@ -60,7 +60,7 @@ def matrix_and_backlog(view: Overview) -> None:
                     for p in view.matrix
                 ]
             )
-            event = st.altair_chart(
+            event = charts.draw(
                 overview_charts.small_matrix(
                     points, impact_threshold=view.impact_threshold, risk_threshold=view.risk_threshold
                 ),
@@ -130,7 +130,7 @@ def balance(view: Overview) -> None:
         # Sector and tier side by side share a height, so their bars line up; teams get a row each.
         rows = frame["value"].nunique() if dimension == "team" else 5
         with column:
-            event = st.altair_chart(
+            event = charts.draw(
                 overview_charts.balance(frame, title=title, axis_title=axis_title),
                 on_select="rerun",
                 selection_mode="balance_pick",

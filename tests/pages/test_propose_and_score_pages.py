@@ -155,6 +155,29 @@ def test_the_matrix_and_backlog(app_for, demo_url):
     assert set(at.dataframe[0].value["key"]) == {"UC-0024", "UC-0026"}
 
 
+def test_the_backlog_pages_through_a_large_portfolio(app_for, database_url, engine, monkeypatch):
+    from portfolio.demo.scale import generate_scale_portfolio
+    from portfolio.services.assessments import matrix
+
+    generate_scale_portfolio(engine, 120, measurements=500)
+    monkeypatch.setattr(matrix, "BACKLOG_PER_PAGE", 5)
+    at = app_for(database_url, "pages/matrix.py")
+    assert not at.exception
+    first_page = at.dataframe[0].value["key"].tolist()
+    lowest_first = at.dataframe[0].value["priority"].min()
+    assert len(first_page) == 5
+    caption = next(c.value for c in at.caption if " waiting" in c.value)
+    assert caption.startswith("1–5 of ")
+    pager = at.number_input[0]
+    assert pager.label.startswith("Page (of ")
+    pager.set_value(2).run()
+    assert not at.exception
+    second_page = at.dataframe[0].value["key"].tolist()
+    assert len(second_page) == 5 and not set(second_page) & set(first_page)
+    assert any(c.value.startswith("6–10 of ") for c in at.caption)
+    assert at.dataframe[0].value["priority"].max() <= lowest_first  # highest priority first, across pages
+
+
 def test_an_administrator_saves_a_new_model_version(app_for, database_url, admin, engine):
     at = app_for(database_url, "pages/scoring_model.py")
     assert not at.exception

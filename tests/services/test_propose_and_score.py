@@ -193,17 +193,23 @@ def test_matrix_and_backlog(engine, admin):
         )
         assessments.record_assessment(session, admin, bet, score_all(4))
     with Session(engine) as session:
-        points = assessments.matrix_points(session)
+        view = assessments.matrix_view(session)
+        points = view.points
         assert dict(zip(points["key"], points["quadrant"], strict=True)) == {
             quick: "quick_win",
             bet: "strategic_bet",
         }
         assert dict(zip(points["key"], points["reach"], strict=True)) == {quick: 4, bet: 4}
-        queue = assessments.backlog(points)
+        assert (view.scored, view.quadrant_counts) == (
+            2,
+            {"quick_win": 1, "strategic_bet": 1, "experiment": 0, "avoid": 0},
+        )
+        queue = view.backlog
         assert queue["key"].tolist() == [quick, bet]  # 75 - 12.5 beats 75 - 37.5
         assert queue["priority"].tolist() == [62.5, 37.5]
-        only_services = assessments.matrix_points(session, assessments.MatrixFilter(sectors=("retail",)))
-        assert only_services.empty
+        assert (view.backlog_total, view.backlog_pages, view.backlog_page) == (2, 1, 1)
+        only_services = assessments.matrix_view(session, assessments.MatrixFilter(sectors=("retail",)))
+        assert only_services.points.empty and only_services.backlog.empty and only_services.scored == 0
         rows = assessments.reviewer_scores(session, quick)
         assert list(rows.columns) == ["dimension", "criterion", "Test Administrator"]
         assert rows.set_index("criterion").loc["Reach", "Test Administrator"] == 4

@@ -111,3 +111,48 @@ def test_trust_counts_and_pages_match_the_whole_listing(scaled) -> None:
     paged = [row for page in [*pages, rest] for row in page.to_dict("records")]
     assert paged == whole.to_dict("records")
     assert [len(g) for g in gaps] == sorted((len(g) for g in gaps), reverse=True)
+
+
+def test_matrix_counts_points_and_backlog_pages_match_plain_sql(scaled, monkeypatch) -> None:
+    from portfolio import scoring
+    from portfolio.services import assessments
+    from portfolio.services.assessments import matrix
+
+    monkeypatch.setattr(matrix, "MAX_POINTS", 40)  # fewer points than scored use cases: the cut is tested
+    monkeypatch.setattr(matrix, "BACKLOG_PER_PAGE", 7)
+    scored = _rows(
+        scaled,
+        "SELECT key, stage, impact_score, risk_score FROM use_case "
+        "WHERE impact_score IS NOT NULL AND risk_score IS NOT NULL",
+    )
+    assert len(scored) > 40
+    with Session(scaled) as session:
+        view = assessments.matrix_view(session)
+        impact_threshold, risk_threshold = view.impact_threshold, view.risk_threshold
+        expected_counts = defaultdict(int)
+        for _, _, impact, risk in scored:
+            expected_counts[scoring.quadrant(impact, risk, impact_threshold, risk_threshold).value] += 1
+        assert view.scored == len(scored)
+        assert {q: n for q, n in view.quadrant_counts.items() if n} == dict(expected_counts)
+
+        by_priority = sorted(scored, key=lambda r: (-(r[2] - 0.5 * r[3]), r[0]))
+        assert view.points["key"].tolist() == [r[0] for r in by_priority[:40]]
+        assert all(
+            row.quadrant == scoring.quadrant(row.impact, row.risk, impact_threshold, risk_threshold).value
+            and row.priority == scoring.priority(row.impact, row.risk)
+            for row in view.points.itertuples()
+        )
+
+        waiting = sorted(
+            (r for r in scored if r[1] in ("proposed", "assessed")),
+            key=lambda r: (-(r[2] - 0.5 * r[3]), -r[2], r[0]),
+        )
+        assert view.backlog_total == len(waiting) and view.backlog_pages == -(-len(waiting) // 7)
+        paged = []
+        for page in range(1, view.backlog_pages + 1):
+            shown = assessments.matrix_view(session, backlog_page=page)
+            assert shown.backlog_first == (page - 1) * 7 + 1
+            paged += shown.backlog["key"].tolist()
+        assert paged == [r[0] for r in waiting]
+        beyond = assessments.matrix_view(session, backlog_page=view.backlog_pages + 5)
+        assert beyond.backlog_page == view.backlog_pages  # a backlog that shrank shows its last page

@@ -3,11 +3,12 @@ on each use case (`recording`), the impact-and-risk matrix (`matrix`) and the sc
 (`score_reads`). Callers use them through this package."""
 
 from portfolio.services.assessments.matrix import (
+    BACKLOG_PER_PAGE,
     BACKLOG_STAGES,
-    MATRIX_COLUMNS,
+    MAX_POINTS,
     MatrixFilter,
-    backlog,
-    matrix_points,
+    MatrixView,
+    matrix_view,
 )
 from portfolio.services.assessments.recording import OverallComment, record_assessment, refresh_consensus
 from portfolio.services.assessments.score_reads import my_latest_scores, reviewer_scores, scoring_queue
@@ -27,22 +28,23 @@ from portfolio.services.assessments.scoring_model import (
 )
 
 __all__ = [
+    "BACKLOG_PER_PAGE",
     "BACKLOG_STAGES",
-    "MATRIX_COLUMNS",
+    "MAX_POINTS",
     "MAX_WEIGHT_SHARE",
     "MIN_CRITERIA_PER_DIMENSION",
     "ActiveModel",
     "CriterionInput",
     "MatrixFilter",
+    "MatrixView",
     "OverallComment",
     "ScoringModelInput",
     "active_model",
-    "backlog",
     "check_criteria",
     "create_model_version",
     "criterion_weights",
     "ensure_default_scoring_model",
-    "matrix_points",
+    "matrix_view",
     "model_version",
     "model_versions",
     "my_latest_scores",
