@@ -9,7 +9,7 @@ import streamlit as st
 
 from portfolio import kpi_catalogue
 from portfolio.kpis import UNITS
-from portfolio.labels import amount, kpi_caption
+from portfolio.labels import amount, kpi_caption, kpi_choice, unit_name
 from portfolio.models import Direction, KpiKind, KpiStatus, Role
 from portfolio.services import kpi_edits, results
 from portfolio.services.audit import Actor
@@ -41,7 +41,7 @@ def add_kpi_form(key: str, sector: str, actor: Actor) -> None:
         "Start from",
         [None, *templates],
         key=f"template_{key}_{added}",
-        format_func=lambda t: "A blank KPI" if t is None else f"{t.name} ({t.unit})",
+        format_func=lambda t: "A blank KPI" if t is None else kpi_choice(t.name, t.unit),
     )
     with st.form(f"kpi_{key}_{added}_{template.name if template else 'blank'}"):
         cols = st.columns(3)
@@ -54,7 +54,9 @@ def add_kpi_form(key: str, sector: str, actor: Actor) -> None:
                 index=KINDS.index(template.kind) if template else 0,
                 format_func=lambda v: KpiKind(v).label,
             ),
-            "unit": cols[2].selectbox("Unit", units, index=units.index(template.unit) if template else 0),
+            "unit": cols[2].selectbox(
+                "Unit", units, index=units.index(template.unit) if template else 0, format_func=unit_name
+            ),
             "direction": cols[0].selectbox(
                 "Better when",
                 DIRECTIONS,
@@ -95,7 +97,9 @@ def _edit_form(kpi: dict[str, Any], actor: Actor) -> None:
             )
             form.show("kind")
         with cols[1]:
-            unit = st.selectbox("Unit", units, index=units.index(kpi["unit"]), key=widget["unit"])
+            unit = st.selectbox(
+                "Unit", units, index=units.index(kpi["unit"]), format_func=unit_name, key=widget["unit"]
+            )
             form.show("unit")
         with cols[2]:
             direction = st.selectbox(

@@ -122,3 +122,18 @@ def test_kpi_tiles_name_their_unit_as_a_manager_reads_it(app_for, database_url):
     assert "Customer trust · Higher is better · Unit: score 1–10" in captions, captions
     assert "Business value · Higher is better · Unit: count" in captions, captions
     assert not [c for c in captions if " · in " in c]
+
+
+def test_kpi_forms_name_units_as_the_tiles_do(app_for, database_url):
+    key, kpi_id, _bare = with_kpis(database_url)
+    at = app_for(database_url, "pages/use_case.py", uc=key, tab="KPIs and results")
+    assert not at.exception
+    version = stored(database_url, kpi_id).version
+    editing = at.selectbox(key=f"kpi_edit_unit_{kpi_id}_{version}")
+    assert (
+        editing.value == "score 1-10" and "score 1–10" in editing.options and "€ per month" in editing.options
+    )
+    adding = next(s for s in at.selectbox if s.label == "Unit" and s.key != editing.key)
+    assert "€ per month" in adding.options and "EUR per month" not in adding.options
+    starting = next(s for s in at.selectbox if s.label == "Start from")
+    assert all("EUR" not in option and "1-10" not in option for option in starting.options), starting.options
