@@ -287,7 +287,7 @@ st.download_button(
     "Download as CSV",
     portfolio_csv(table)
     if result.pages == 1
-    else portfolio_list.csv_made_on_click(context.engine(), filters),
+    else portfolio_list.csv_made_on_click(context.engine(), filters, order),
     file_name="portfolio.csv",
     mime="text/csv",
     icon=":material/download:",

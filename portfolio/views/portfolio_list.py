@@ -188,6 +188,19 @@ def _sort_key(order: PortfolioOrder, owner: Any) -> list[Any]:
     return [first] if order.column == "key" else [first, UseCase.key]
 
 
+def _matching_keys(filters: PortfolioFilter, order: PortfolioOrder) -> tuple[Any, list[Any]]:
+    """The keys of the use cases `filters` match (a query), and the ORDER BY that puts them in `order`."""
+    owner = aliased(Person)
+    keys = filtered(select(UseCase.key).outerjoin(owner, owner.id == UseCase.owner_id), filters, owner)
+    return keys, _sort_key(order, owner)
+
+
+def _in_key_order(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """`rows` (portfolio_table reads them by key) in the order of `keys`."""
+    position = {key: index for index, key in enumerate(keys)}
+    return rows.sort_values("key", key=lambda column: column.map(position), ignore_index=True)
+
+
 def portfolio_rows(
     session: Session,
     filters: PortfolioFilter,
@@ -199,25 +212,26 @@ def portfolio_rows(
 ) -> PortfolioRows:
     """One page of the use cases `filters` match, in `order`: found, sorted and counted in the database, then
     read with every column the table shows (use_cases.portfolio_table) for that page's use cases only."""
-    owner = aliased(Person)
-    keys = filtered(select(UseCase.key).outerjoin(owner, owner.id == UseCase.owner_id), filters, owner)
+    keys, sort_key = _matching_keys(filters, order)
     matching = session.exec(select(func.count()).select_from(keys.subquery())).one()
     pages = max(1, -(-matching // page_size))
     page = min(max(1, page), pages)
     offset = (page - 1) * page_size
-    shown = list(session.exec(keys.order_by(*_sort_key(order, owner)).offset(offset).limit(page_size)).all())
+    shown = list(session.exec(keys.order_by(*sort_key).offset(offset).limit(page_size)).all())
     rows = portfolio_table(session, PortfolioFilter(keys=tuple(shown)), now=now)
-    position = {key: index for index, key in enumerate(shown)}  # portfolio_table reads them by key
-    rows = rows.sort_values("key", key=lambda keys: keys.map(position), ignore_index=True)
-    return PortfolioRows(rows, matching, page, pages, offset + 1 if shown else 0)
+    return PortfolioRows(_in_key_order(rows, shown), matching, page, pages, offset + 1 if shown else 0)
 
 
-def csv_made_on_click(engine: Engine, filters: PortfolioFilter) -> Callable[[], bytes]:
-    """The CSV of every use case `filters` match, made when called: a download button calls it on its own
-    thread when pressed, outside the page's run, so it opens its own session."""
+def csv_made_on_click(
+    engine: Engine, filters: PortfolioFilter, order: PortfolioOrder = PortfolioOrder()
+) -> Callable[[], bytes]:
+    """The CSV of every use case `filters` match, in the table's `order`, made when called: a download button
+    calls it on its own thread when pressed, outside the page's run, so it opens its own session."""
 
     def made() -> bytes:
         with Session(engine) as session:
-            return portfolio_csv(portfolio_table(session, filters))
+            keys, sort_key = _matching_keys(filters, order)
+            ordered = list(session.exec(keys.order_by(*sort_key)).all())
+            return portfolio_csv(_in_key_order(portfolio_table(session, filters), ordered))
 
     return made

@@ -185,3 +185,12 @@ def test_most_days_in_stage_first_is_the_earliest_entered(scaled) -> None:
 def test_a_sort_it_does_not_offer_is_refused_in_words(scaled) -> None:
     with Session(scaled) as session, pytest.raises(InvalidInput, match="cannot be sorted by 'gaps'"):
         portfolio_list.portfolio_rows(session, PortfolioFilter(), 1, 40, PortfolioOrder("gaps"))
+
+
+def test_the_csv_made_on_click_follows_the_table_s_order(scaled) -> None:
+    order = PortfolioOrder("risk", True)
+    with Session(scaled) as session:
+        whole = use_cases.portfolio_table(session)
+    made = portfolio_list.csv_made_on_click(scaled, PortfolioFilter(), order)()
+    rows = list(csv.DictReader(io.StringIO(made.decode("utf-8-sig"))))
+    assert [r["Key"] for r in rows] == _true_order(whole, "risk", descending=True)
