@@ -7,16 +7,20 @@ and the app processes' memory.
 
 It starts the app (`streamlit run`, one or more processes on free loopback ports, all on the same database),
 then drives `--sessions` Playwright contexts in Debian's Chromium for `--minutes` minutes, each a person
-browsing the overview pages, filtering, opening use cases and logging a result, pausing about
+browsing the overview pages, filtering the portfolio, opening use cases and logging a result, pausing about
 `--think-seconds` (5 by default) between actions as a person reading the page does; sessions are spread over
-the processes as a load balancer with sticky sessions would. The loop is bounded by time and by
+the processes as a load balancer with sticky sessions would. Each session opens the app once and then moves
+around it as a person does, by the navigation and the pages' own search boxes: loading the whole front end
+again for every action (an address typed each time) would spend the machine's cores on the browsers. The loop is bounded by time and by
 `--max-actions` per session, and only ever talks to 127.0.0.1. Afterwards it counts in the database the
 results logged during the run and compares them with the writes the sessions saw succeed."""
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -30,8 +34,19 @@ from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Counts the app's runs as the page sees them start, however quickly they end: a rerun that starts and ends
+# between two polls of a selector would otherwise be missed, and the wait for it would time out.
+COUNT_RUNS = """
+window.__appRuns = 0;
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    if (change.target.getAttribute('data-test-script-state') !== 'notRunning') window.__appRuns += 1;
+  }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+"""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
-BROWSE = ("", "portfolio", "board", "matrix", "trust")
+BROWSE = ("Overview", "Portfolio", "Pipeline board", "Impact and risk", "Trust")
+SEARCHES = ("chat", "forecast", "schedul", "triage", "fraud", "translation", "returns", "staff")
 
 
 @dataclass
@@ -100,14 +115,42 @@ def _memory_mb(pid: int) -> float:
     return 0.0
 
 
-async def _settle(page, timeout: float = 120_000) -> float:
-    started = time.perf_counter()
-    await page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    await page.wait_for_timeout(150)
+async def _settle(page, timeout: float = 120_000) -> None:
+    """Wait for the app to finish its run, and fail on an exception the app shows."""
     await page.wait_for_selector(SETTLED, timeout=timeout)
-    if await page.locator('[data-testid="stException"]').count():
-        raise RuntimeError((await page.locator('[data-testid="stException"]').first.inner_text())[:300])
-    return time.perf_counter() - started
+    shown = page.locator('[data-testid="stException"]')
+    if await shown.count():
+        raise RuntimeError((await shown.first.inner_text())[:300])
+
+
+async def _rerun(page, action) -> None:
+    """Do `action` (a click or a key press) and wait for the run it starts to end."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    runs = await page.evaluate("window.__appRuns")
+    await action()
+    with contextlib.suppress(PlaywrightTimeout):  # an action that changed nothing starts no run
+        await page.wait_for_function("runs => window.__appRuns > runs", arg=runs, timeout=5_000)
+    await _settle(page)
+
+
+async def _go_to(page, title: str) -> None:
+    """Open a page from the sidebar navigation, as a person does (the app is not loaded again)."""
+    links = page.locator('[data-testid="stSidebarNav"]')
+    link = links.get_by_role("link", name=title, exact=True)
+    if not await link.count():  # a long navigation folds its last pages
+        await links.get_by_text("more", exact=False).first.click()
+    await _rerun(page, link.first.click)
+
+
+async def _find(page, key: str) -> None:
+    """Open a use case with the page's search box: a key typed in full opens it."""
+    search = page.get_by_placeholder("Find by key or title")
+    await search.fill(key)
+    await _rerun(page, lambda: search.press("Enter"))
+    # The address names the use case once it is open.
+    await page.wait_for_url(re.compile(rf"[?&]uc={re.escape(key)}(&|$)"), timeout=120_000)
+    await _settle(page)
 
 
 async def session(
@@ -121,12 +164,16 @@ async def session(
     rng: random.Random,
 ) -> None:
     context = await browser.new_context(viewport={"width": 1440, "height": 900})
+    await context.add_init_script(COUNT_RUNS)
     page = await context.new_page()
     page.set_default_timeout(120_000)
     try:
-        for number in range(max_actions):
-            if number:  # a person reads the page before the next click
-                await asyncio.sleep(rng.uniform(0.5, 1.5) * think_seconds)
+        started = time.perf_counter()
+        await page.goto(base)
+        await _settle(page)
+        tally.page_times.append(time.perf_counter() - started)
+        for _ in range(max_actions):
+            await asyncio.sleep(rng.uniform(0.5, 1.5) * think_seconds)  # a person reads the page
             if time.time() >= deadline:
                 break
             tally.actions += 1
@@ -134,21 +181,25 @@ async def session(
             key = rng.choice(keys)
             try:
                 started = time.perf_counter()
-                if roll < 0.5:
-                    await page.goto(f"{base}/{rng.choice(BROWSE)}")
+                if roll < 0.35:
+                    await _go_to(page, rng.choice(BROWSE))
+                elif roll < 0.5:
+                    await _go_to(page, "Portfolio")
+                    search = page.get_by_placeholder("Title, problem, key, team or owner")
+                    await search.fill(rng.choice(SEARCHES))
+                    await _rerun(page, lambda search=search: search.press("Enter"))
                 elif roll < 0.8:
-                    await page.goto(f"{base}/use_case?uc={key}")
+                    await _go_to(page, "Use case")
+                    await _find(page, key)
                 else:
-                    await page.goto(f"{base}/results?uc={key}")
-                    await _settle(page)
+                    await _go_to(page, "Log results")
+                    await _find(page, key)
                     await page.get_by_label("Value").first.fill(f"{rng.uniform(1, 9):.1f}")
-                    await page.get_by_role("button", name="Log result").first.click()
-                    await _settle(page)
+                    await _rerun(page, page.get_by_role("button", name="Log result").first.click)
                     if await page.get_by_text("stored for").count():
                         tally.writes_seen += 1
                     else:
                         tally.writes_refused += 1  # e.g. a result for that day exists already
-                await _settle(page)
                 tally.page_times.append(time.perf_counter() - started)
             except Exception as error:  # every failure is counted and reported, never hidden
                 found = f"{type(error).__name__}: {str(error)[:200]}"
