@@ -15,6 +15,7 @@ from portfolio.kpis import kpi_status
 from portfolio.models import Snapshot, utc_now
 from portfolio.quarters import quarter_of
 from portfolio.views.overview import overview
+from portfolio.views.overview_headline import previous_snapshot
 from portfolio.views.overview_model import Overview, OverviewFilter, previous_figures, to_content
 from tests.services.factories import propose
 
@@ -401,6 +402,29 @@ def test_a_snapshot_of_last_quarter_gives_the_previous_figures(engine, admin):
     # A figure the snapshot does not hold, and any filtered view, come from the history.
     assert unfiltered.figure("stopped_this_quarter").previous_basis in ("history", "")
     assert filtered.figure("active").previous_basis != f"snapshot {QUARTER.previous().label}"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"headline": [{"key": "active", "value": 7}], "use_cases": [{"key": "UC-0001"}]},
+        {"overview": {"headline": [{"key": "active", "value": 7}]}},  # the overview nested in the content
+    ],
+)
+def test_only_the_headline_of_last_quarters_snapshot_is_read(engine, admin, content):
+    propose(engine, admin)
+    with db.unit_of_work(engine) as session:
+        session.add(
+            Snapshot(
+                quarter=QUARTER.previous().label, taken_by_id=admin.id, content=content, checksum="0" * 64
+            )
+        )
+    with Session(engine) as session:
+        read = previous_snapshot(session, QUARTER.previous().label)
+        assert previous_figures(read) == {"active": 7.0}
+        assert "use_cases" not in read  # the rest of the snapshot stays in the database
+        assert previous_snapshot(session, QUARTER.previous().previous().label) is None
+        assert overview(session, today=TODAY).figure("active").previous == 7
 
 
 def test_an_empty_portfolio_is_empty_not_broken(engine, admin):
