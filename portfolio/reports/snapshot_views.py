@@ -85,6 +85,14 @@ def _state(states: Sequence[StoredState], snapshot_id: int) -> StoredState:
     return found
 
 
+def _content(session: Session, state: StoredState) -> dict[str, Any]:
+    """The state's verified content: as just parsed for its check, else read and verified in full (a snapshot
+    that fails its check raises here, whatever was remembered)."""
+    if state.content is not None:
+        return state.content
+    return get_snapshot_by_id(session, state.id).content
+
+
 def snapshot_view(
     session: Session, snapshot_id: int, states: Sequence[StoredState] | None = None
 ) -> SnapshotView:
@@ -95,22 +103,20 @@ def snapshot_view(
     earlier = previous_state(states, chosen)
 
     def make() -> SnapshotView:
-        # Read and verified in full: a snapshot that fails its check raises here, whatever was remembered.
-        snapshot = get_snapshot_by_id(session, chosen.id)
-        previous = get_snapshot_by_id(session, earlier.id).content if earlier is not None else None
-        content = snapshot.content
+        content = _content(session, chosen)
+        previous = _content(session, earlier) if earlier is not None else None
+        comparison = None
+        if earlier is not None and previous is not None:
+            comparison = compare(previous, content)
+            # The page compares these two by default: remembered, it is not worked out again just below.
+            _remembered_or_made(("compare", earlier.identity, chosen.identity), lambda: comparison)
         as_of = content.get("as_of")
         return SnapshotView(
-            snapshot.quarter,
-            snapshot.status,
-            snapshot.checksum,
+            chosen.quarter,
+            chosen.status,
+            chosen.checksum,
             date.fromisoformat(as_of) if isinstance(as_of, str) else None,
-            board_report(
-                content,
-                snapshot.checksum,
-                previous,
-                compare(previous, content) if previous is not None else None,
-            ),
+            board_report(content, chosen.checksum, previous, comparison),
         )
 
     if not chosen.intact or (earlier is not None and not earlier.intact):
@@ -132,9 +138,7 @@ def compare_snapshots(
     )
 
     def make() -> Comparison:
-        return compare(
-            get_snapshot_by_id(session, earlier.id).content, get_snapshot_by_id(session, later.id).content
-        )
+        return compare(_content(session, earlier), _content(session, later))
 
     if not (earlier.intact and later.intact):
         return make()  # raises, saying which snapshot fails its check
