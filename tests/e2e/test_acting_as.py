@@ -4,51 +4,50 @@ link, and every page says who is acting."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import settle
+from tests.e2e.test_propose_and_score_journey import choose
 
 pytestmark = pytest.mark.e2e
 
 
-def acting_line(page) -> str:
+def acting_line(page):
+    """The line under each page's title that says who is acting."""
     line = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').filter(
         has_text="Local mode"
     )
-    return line.first.inner_text()
+    return line.first
 
 
 def test_the_chosen_person_is_kept_across_a_reload_and_a_shared_link(page, server):
     page.goto(f"{server}/board")
     settle(page)
-    assert "acting as Local administrator" in acting_line(page)
+    expect(acting_line(page)).to_contain_text("acting as Local administrator")
 
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_label("Acting as", exact=True).click()
-    page.get_by_role("option", name="Amira Haddad", exact=True).click()
-    settle(page)
-    assert "acting as Amira Haddad" in acting_line(page)
-    page.wait_for_url(re.compile(r"as=amira\.haddad(%40|@)meridian\.example"), timeout=30_000)
+    choose(page, "Acting as", "Amira Haddad", within='[data-testid="stSidebar"]')
+    expect(acting_line(page)).to_contain_text("acting as Amira Haddad")
+    page.wait_for_url(re.compile(r"as=amira\.haddad(%40|@)meridian\.example"), timeout=60_000)
 
     page.reload()
     settle(page)
-    assert "acting as Amira Haddad" in acting_line(page)
-    assert sidebar.inner_text().rstrip().endswith("Viewer, Reviewer")  # her roles, under "Acting as"
+    expect(acting_line(page)).to_contain_text("acting as Amira Haddad")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar).to_have_text(re.compile(r"Viewer, Reviewer\s*$"), use_inner_text=True)  # her roles
 
     # Another page keeps the person; so does its address opened in a new tab.
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Impact and risk").click()
     settle(page)
-    assert "acting as Amira Haddad" in acting_line(page)
+    expect(acting_line(page)).to_contain_text("acting as Amira Haddad")
     link = page.url
     assert "as=amira" in link
     other = page.context.new_page()
     other.goto(link)
     settle(other)
-    assert "acting as Amira Haddad" in acting_line(other)
+    expect(acting_line(other)).to_contain_text("acting as Amira Haddad")
     other.close()
 
     # Choosing the local administrator again takes the person out of the address.
-    sidebar.get_by_label("Acting as", exact=True).click()
-    page.get_by_role("option", name="Local administrator", exact=True).click()
-    settle(page)
-    assert "acting as Local administrator" in acting_line(page)
-    assert "as=" not in page.url
+    choose(page, "Acting as", "Local administrator", within='[data-testid="stSidebar"]')
+    expect(acting_line(page)).to_contain_text("acting as Local administrator")
+    page.wait_for_url(lambda url: "as=" not in url, timeout=60_000)

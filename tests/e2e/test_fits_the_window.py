@@ -3,7 +3,7 @@ column is reachable only by scrolling sideways."""
 
 import pytest
 
-from tests.e2e.conftest import settle
+from tests.e2e.conftest import open_context, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -15,7 +15,7 @@ OVERFLOW = """grid => {
 
 @pytest.mark.parametrize("width", [1280, 1440])
 def test_the_scoring_model_editor_fits_without_scrolling_sideways(browser, server, width):
-    context = browser.new_context(viewport={"width": width, "height": 1000})
+    context = open_context(browser, width)
     try:
         page = context.new_page()
         page.goto(f"{server}/scoring_model")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import settle
 from tests.e2e.test_propose_and_score_journey import nav
@@ -11,6 +12,7 @@ pytestmark = pytest.mark.e2e
 
 
 def decide(page, key: str, action: str) -> object:
+    """Open the dialog of `action` from the board card of `key`, drawn in full."""
     card = page.locator(f".st-key-card_{key}")
     more = page.get_by_role("button", name=re.compile(r"^Show \d+ more$"))
     while card.count() == 0 and more.count():  # a long column shows its first cards; ask for more
@@ -21,6 +23,7 @@ def decide(page, key: str, action: str) -> object:
     page.get_by_role("option", name=action, exact=True).click()
     dialog = page.get_by_role("dialog")
     dialog.wait_for()
+    settle(page)  # the dialog shows as soon as its run starts drawing it
     return dialog
 
 
@@ -37,7 +40,7 @@ def test_from_assessed_through_the_pilot_gate_to_scale_up(page, server):
     nav(page, "Pipeline board")
 
     dialog = decide(page, "UC-0010", "Gate decision")
-    assert "Pilot gate" in dialog.inner_text()
+    expect(dialog).to_contain_text("Pilot gate")
     # Nothing is preselected, and the charter counts as recorded only once it is filled in.
     assert not dialog.get_by_role("radio", name="Go", exact=True).is_checked()
     dialog.get_by_text("Go", exact=True).click()
@@ -58,7 +61,7 @@ def test_from_assessed_through_the_pilot_gate_to_scale_up(page, server):
     page.get_by_text("Go recorded for UC-0010 at the Pilot gate.").wait_for()
 
     dialog = decide(page, "UC-0010", "Gate decision")
-    assert "Scale-up gate" in dialog.inner_text()
+    expect(dialog).to_contain_text("Scale-up gate")
     dialog.get_by_text("Go", exact=True).click()
     settle(page)
     dialog.get_by_text(
@@ -77,5 +80,5 @@ def test_from_assessed_through_the_pilot_gate_to_scale_up(page, server):
     settle(page)
     page.get_by_role("tab", name="Decisions and history").click()
     settle(page)
-    assert page.get_by_text("Scale-up gate: Go").count() >= 1
-    assert page.get_by_text("Pilot gate: Go").count() >= 1
+    expect(page.get_by_text("Scale-up gate: Go")).not_to_have_count(0)
+    expect(page.get_by_text("Pilot gate: Go")).not_to_have_count(0)

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import TEST_POSTGRES_URL, _drop_postgres_database
-from tests.e2e.conftest import fresh_database, launch_app, settle, stop_app
+from tests.e2e.conftest import fresh_database, launch_app, open_context, settle, stop_app
 from tests.e2e.test_propose_and_score_journey import choose, nav
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +40,7 @@ def import_server(backend, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser, import_server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = open_context(browser)
     page = context.new_page()
     yield page
     context.close()
@@ -60,22 +61,21 @@ def test_upload_map_preview_import_and_see_them_on_the_portfolio(page, import_se
     settle(page)
     nav(page, "Import and export")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(source))
+    # The upload asks for its run only once it has ended: wait for what that run draws.
+    expect(page.get_by_text("3 data rows")).to_have_count(1)
     settle(page)
-    assert page.get_by_text("3 data rows").count() == 1
     choose(page, "Contact person", "Accountable owner (owner)")
-    assert page.get_by_text("Not recognised: “Exploring” (1 row)").count() == 1
+    expect(page.get_by_text("Not recognised: “Exploring” (1 row)")).to_have_count(1)
     choose(page, "Exploring", "Assessed")
     shoot(page, "mapped")
     metrics = page.locator('[data-testid="stMetric"]')
-    assert metrics.filter(has_text="To create").inner_text().split()[-1] == "2"
-    assert metrics.filter(has_text="Refused").inner_text().split()[-1] == "1"
-    assert page.get_by_text("has no title").count() == 1  # in the refusals table
+    expect(metrics.filter(has_text="To create")).to_have_text(re.compile(r"\s2$"), use_inner_text=True)
+    expect(metrics.filter(has_text="Refused")).to_have_text(re.compile(r"\s1$"), use_inner_text=True)
+    expect(page.get_by_text("has no title")).to_have_count(1)  # in the refusals table
     page.get_by_role("button", name="Import 2 use cases").click()
-    page.get_by_text("Import done: 2 created").wait_for(timeout=60_000)
-    # The rest of the page is drawn in the same rerun, which a loaded machine may not have finished yet.
-    page.get_by_text("From depot-inventory.csv.").wait_for()
-    assert page.get_by_text("From depot-inventory.csv.").count() == 1
     settle(page)
+    expect(page.get_by_text("Import done: 2 created")).to_be_visible()
+    expect(page.get_by_text("From depot-inventory.csv.")).to_have_count(1)
     shoot(page, "imported")
     page.get_by_role("link", name="See them on the Portfolio").click()
     settle(page)
@@ -83,7 +83,7 @@ def test_upload_map_preview_import_and_see_them_on_the_portfolio(page, import_se
     search.fill("Parcel damage spotter")
     search.press("Enter")
     settle(page)
-    assert page.get_by_text(re.compile(r"^1 use cases?\. Select a row to open it\.$")).count() == 1
+    expect(page.get_by_text(re.compile(r"^1 use cases?\. Select a row to open it\.$"))).to_have_count(1)
     # The grid draws on a canvas; the table inside it (for screen readers) holds the cells' text.
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.locator("td", has_text="Parcel damage spotter").first.wait_for(state="attached", timeout=15_000)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from portfolio import db
@@ -16,7 +17,7 @@ from portfolio.services import people, results, use_cases
 from portfolio.startup import prepare_database
 from portfolio.ui.navigation import PAGES
 from tests.conftest import TEST_POSTGRES_URL, _drop_postgres_database
-from tests.e2e.conftest import fresh_database, launch_app, settle, stop_app
+from tests.e2e.conftest import fresh_database, launch_app, open_context, settle, stop_app
 from tests.markup_portfolio import MARKUP
 
 pytestmark = pytest.mark.e2e
@@ -67,7 +68,7 @@ def aged_server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 @pytest.fixture
 def tab(browser, aged_server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = open_context(browser)
     page = context.new_page()
     yield page
     context.close()
@@ -105,7 +106,7 @@ def test_the_use_case_reads_as_typed_and_its_statuses_say_no_recent_data(tab, ag
     tab.get_by_role("tab", name="KPIs and results").click()
     settle(tab)
     panel = tab.locator('[data-testid="stTabPanel"]:visible').first
-    assert panel.get_by_text(UNDATED_KPI, exact=True).first.is_visible()
+    expect(panel.get_by_text(UNDATED_KPI, exact=True).first).to_be_visible()
     # Each KPI card's status badge (its text follows the icon's name).
     badges = [text.strip() for text in panel.locator(".stMarkdownBadge").all_inner_texts()]
     shown = {
@@ -129,9 +130,12 @@ def test_log_results_says_no_recent_data_for_the_kpi_without_a_target_date(tab, 
     tab.locator(f".st-key-results_kpi_{KEY}").click()
     tab.get_by_role("option", name=UNDATED_KPI).click()
     settle(tab)
-    assert tab.locator(f".st-key-results_kpi_{KEY} input").first.input_value().startswith(UNDATED_KPI)
-    status = tab.get_by_text(re.compile(r"^Status: "))
-    assert status.first.inner_text().startswith("Status: No recent data")
+    expect(tab.locator(f".st-key-results_kpi_{KEY} input").first).to_have_value(
+        re.compile("^" + re.escape(UNDATED_KPI))
+    )
+    expect(tab.get_by_text(re.compile(r"^Status: ")).first).to_have_text(
+        re.compile(r"^Status: No recent data")
+    )
 
 
 def test_the_board_card_reads_as_typed(tab, aged_server):

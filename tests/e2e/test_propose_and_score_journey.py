@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import settle
 
@@ -18,19 +20,27 @@ def open_waiting(page, key: str, title: str) -> None:
 
 
 def choose(page, label: str, option: str, *, within: str = '[data-testid="stMain"]') -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for _attempt in range(3):  # a rerun finishing just after the click can close the menu: open it again
-        page.locator(within).get_by_label(label, exact=True).click()
+    """Choose `option` in the menu labelled `label` and wait for the run the choice asks for. A run ending just as
+    the menu opens can close it, or draw the menu anew without the choice: the box must then show `option`,
+    else the choice is made again, up to three times in all, and the test fails saying what went wrong."""
+    field = page.locator(within).get_by_label(label, exact=True)
+    problem = ""
+    for _attempt in range(3):
+        field.click()
         target = page.get_by_role("option", name=option, exact=True)
         try:
-            target.wait_for(timeout=5_000)
-            target.click()
-            break
+            target.click(timeout=15_000)
         except PlaywrightTimeout:
+            problem = "the menu did not offer it (or closed before it was clicked)"
             page.keyboard.press("Escape")
             settle(page)
-    settle(page)
+            continue
+        settle(page)
+        shown = field.input_value()
+        if shown == option:
+            return
+        problem = f"the menu shows {shown!r} after the choice"
+    pytest.fail(f"Could not choose {option!r} in the menu {label!r} in three attempts: {problem}")
 
 
 def nav(page, title: str) -> None:
@@ -65,9 +75,9 @@ def test_propose_then_two_reviewers_score_then_the_matrix_shows_it(page, server)
     page.get_by_text("Customers", exact=True).click()  # who it serves is asked, not preselected
     settle(page)
     page.get_by_role("button", name="Propose use case").click()
-    page.wait_for_url(re.compile(r"/use_case\?uc=UC-0037"), timeout=30_000)
+    page.wait_for_url(re.compile(r"/use_case\?uc=UC-0037"), timeout=60_000)
     settle(page)
-    assert page.locator("h1").first.inner_text().strip() == "Smart shelf labels that explain price changes"
+    expect(page.locator("h1").first).to_have_text("Smart shelf labels that explain price changes")
 
     nav(page, "Score")
     open_waiting(page, "UC-0037", "Smart shelf labels that explain price changes")
@@ -80,7 +90,7 @@ def test_propose_then_two_reviewers_score_then_the_matrix_shows_it(page, server)
     # UC-0037 is in her list of use cases waiting for her scores.
     page.get_by_role("link", name=re.compile(r"UC-0037 · Smart shelf labels")).wait_for()
     open_waiting(page, "UC-0037", "Smart shelf labels that explain price changes")
-    assert page.get_by_text("So far 1 reviewer:").count() == 1
+    expect(page.get_by_text("So far 1 reviewer:")).to_have_count(1)
     page.get_by_role("button", name="Save my scores").click()
     settle(page)
     page.get_by_text(re.compile(r"Scores saved for UC-0037\.")).wait_for()
@@ -102,6 +112,6 @@ def test_selecting_a_point_on_the_matrix_opens_that_use_case(page, server):
     page.goto(f"{server}/matrix")
     settle(page)
     matrix_point(page, "UC-0035").click()  # far in the avoid-or-rethink corner, alone
-    page.wait_for_url(re.compile(r"/use_case\?uc=UC-0035"), timeout=30_000)
+    page.wait_for_url(re.compile(r"/use_case\?uc=UC-0035"), timeout=60_000)
     settle(page)
-    assert page.locator("h1").first.inner_text().strip() == "Customer trustworthiness score"
+    expect(page.locator("h1").first).to_have_text("Customer trustworthiness score")

@@ -7,10 +7,21 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from tests.conftest import TEST_POSTGRES_URL, _drop_postgres_database
-from tests.e2e.conftest import SETTLED, free_port, fresh_database, launch_app, settle, stop_app
+from tests.e2e.conftest import (
+    PortTaken,
+    free_port,
+    fresh_database,
+    launch_app,
+    open_context,
+    settle,
+    stop_app,
+    wait_for_app_run,
+)
+from tests.e2e.test_propose_and_score_journey import choose
 
 pytestmark = pytest.mark.e2e
 
@@ -20,13 +31,14 @@ ADMINISTRATOR = {"email": "admin@example.org", "email_verified": True, "name": "
 
 @pytest.fixture(scope="module")
 def provider() -> Iterator[str]:
-    """A real OpenID Connect provider on a free port, offering two people to sign in as with one click."""
+    """A real OpenID Connect provider on a port the system assigns, offering two people to sign in as with one
+    click."""
     from oidc_provider_mock import User, run_server_in_thread
 
     users = [User(sub="nia", claims=VIEWER), User(sub="admin", claims=ADMINISTRATOR)]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # the provider is served over http on localhost
-        with run_server_in_thread(port=free_port(), user_claims=users) as server:
+        with run_server_in_thread(port=0, user_claims=users) as server:
             yield f"http://localhost:{server.server_port}"
 
 
@@ -34,26 +46,32 @@ def provider() -> Iterator[str]:
 def signed_in_server(backend, provider, tmp_path_factory) -> Iterator[dict]:
     """The app with sign-in configured in a secrets file of its own, on a fresh database with the demo."""
     url = fresh_database(backend, tmp_path_factory, "signin")
-    port = free_port()
     secrets = tmp_path_factory.mktemp("secrets") / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        'cookie_secret = "a-long-random-cookie-secret-for-the-browser-test"\n'
-        'client_id = "ai-pilot-portfolio"\n'
-        'client_secret = "not-a-real-secret"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
-    )
     log = tmp_path_factory.mktemp("signin-log") / "streamlit.log"
-    # PORTFOLIO_REQUIRE_SIGN_IN as a shared deployment leaves it: unset (required on PostgreSQL).
-    process, address = launch_app(
-        url,
-        log,
-        port=port,
-        args=("--secrets.files", str(secrets)),
-        PORTFOLIO_REQUIRE_SIGN_IN="",
-        AUTHLIB_INSECURE_TRANSPORT="1",
-    )
+    for attempt in range(5):  # the redirect names the app's port, so it is chosen first; another may take it
+        port = free_port()
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+            'cookie_secret = "a-long-random-cookie-secret-for-the-browser-test"\n'
+            'client_id = "ai-pilot-portfolio"\n'
+            'client_secret = "not-a-real-secret"\n'
+            f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
+        )
+        try:
+            # PORTFOLIO_REQUIRE_SIGN_IN as a shared deployment leaves it: unset (required on PostgreSQL).
+            process, address = launch_app(
+                url,
+                log,
+                port=port,
+                args=("--secrets.files", str(secrets)),
+                PORTFOLIO_REQUIRE_SIGN_IN="",
+                AUTHLIB_INSECURE_TRANSPORT="1",
+            )
+            break
+        except PortTaken:
+            if attempt == 4:
+                raise
     yield {"address": address, "url": url}
     stop_app(process)
     if backend == "postgresql" and TEST_POSTGRES_URL:
@@ -62,7 +80,7 @@ def signed_in_server(backend, provider, tmp_path_factory) -> Iterator[dict]:
 
 @pytest.fixture
 def browser_page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = open_context(browser)
     page = context.new_page()
     yield page
     context.close()
@@ -70,7 +88,7 @@ def browser_page(browser):
 
 def sign_in(page, address: str, who: str) -> None:
     page.goto(address)
-    page.wait_for_selector(SETTLED, timeout=90_000)
+    wait_for_app_run(page)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name=who, exact=True).click()  # the provider's page: one click per person
     page.wait_for_url(re.compile(re.escape(address) + r"/?(\?.*)?$"), timeout=60_000)
@@ -81,9 +99,10 @@ def sign_out(page, address: str) -> None:
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").click()
     end_session = page.get_by_role("button", name="End session")  # the provider asks to confirm
     end_session.click(timeout=30_000)
-    page.wait_for_url(re.compile(re.escape(address)), timeout=30_000)
+    page.wait_for_url(re.compile(re.escape(address)), timeout=60_000)
     page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
-    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    wait_for_app_run(page)
+    expect(page.locator('[data-testid="stSidebarNav"]')).to_have_count(0)
 
 
 def sidebar(page) -> str:
@@ -97,7 +116,7 @@ def nav_titles(page) -> set[str]:
 def test_a_first_sign_in_lands_as_a_viewer_who_cannot_do_more(browser_page, signed_in_server):
     page, address = browser_page, signed_in_server["address"]
     page.goto(address)
-    page.wait_for_selector(SETTLED, timeout=90_000)
+    wait_for_app_run(page)
     assert page.get_by_role("button", name="Sign in").count() == 1
     assert (
         page.locator('[data-testid="stSidebarNav"]').count() == 0
@@ -125,8 +144,7 @@ def test_a_first_sign_in_lands_as_a_viewer_who_cannot_do_more(browser_page, sign
     assert page.get_by_text("Decide…").count() == 0
     # ...and the administrator's page cannot be reached by its address.
     page.goto(f"{address}/people")
-    page.wait_for_selector(SETTLED, timeout=60_000)
-    page.wait_for_timeout(500)
+    wait_for_app_run(page)
     assert page.get_by_role("heading", name="People and roles").count() == 0
     assert page.get_by_role("button", name="Save roles").count() == 0
 
@@ -158,9 +176,7 @@ def test_an_administrator_signs_in_and_changes_a_role(browser_page, signed_in_se
         more.first.click()
     nav.get_by_role("link", name="People and roles").click()
     settle(page)
-    page.get_by_label("Person", exact=True).click()
-    page.get_by_role("option", name="Amira Haddad", exact=True).click()
-    settle(page)
+    choose(page, "Person", "Amira Haddad")
     form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("button", name="Save roles"))
     form.get_by_label("Roles").click()
     page.get_by_role("option", name="Approver", exact=True).click()

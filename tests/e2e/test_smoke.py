@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from portfolio.ui.navigation import PAGES
 from tests.e2e.conftest import settle
@@ -27,9 +28,9 @@ def test_selecting_a_row_opens_that_use_case(page, server):
     # The grid draws on a canvas: click the selection cell of the second data row (the header is ~35 px high,
     # rows 66 px so that titles wrap).
     page.mouse.click(box["x"] + 16, box["y"] + 35 + 66 + 33)
-    page.wait_for_url(re.compile(r"/use_case\?uc=UC-0002"), timeout=30_000)
+    page.wait_for_url(re.compile(r"/use_case\?uc=UC-0002"), timeout=60_000)
     settle(page)
-    assert page.locator("h1").first.inner_text().strip() == "AI travel influencer for hotel campaigns"
+    expect(page.locator("h1").first).to_have_text("AI travel influencer for hotel campaigns")
 
 
 def test_a_link_opens_the_use_case_it_names(page, server):
@@ -38,4 +39,4 @@ def test_a_link_opens_the_use_case_it_names(page, server):
     assert page.locator("h1").first.inner_text().strip() == "Campaign targeting model on commercial data"
     page.get_by_role("tab", name="Lessons").click()
     settle(page)
-    assert page.get_by_text("raised returns").first.is_visible()
+    expect(page.get_by_text("raised returns").first).to_be_visible()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from portfolio.models import utc_now
 from portfolio.quarters import quarter_of
@@ -20,7 +21,7 @@ def test_take_download_and_compare(page, server, tmp_path):
     page.get_by_text("Take a snapshot").click()
     page.get_by_role("button", name="Take snapshot").click()
     settle(page)
-    page.get_by_text(f"{this_quarter}: the portfolio as it stood on").wait_for(timeout=60_000)
+    expect(page.get_by_text(f"{this_quarter}: the portfolio as it stood on")).not_to_have_count(0)
 
     # The board report as a PDF is offered first.
     with page.expect_download(timeout=60_000) as download:
@@ -39,5 +40,5 @@ def test_take_download_and_compare(page, server, tmp_path):
     assert "<svg" in text and "http://" not in text and "https://" not in text
 
     page.get_by_text("Compare two snapshots").scroll_into_view_if_needed()
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 1
+    expect(page.locator('[data-testid="stVegaLiteChart"]')).not_to_have_count(0)
     page.screenshot(path=tmp_path / "snapshots.png", full_page=True)

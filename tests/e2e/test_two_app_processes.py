@@ -12,7 +12,7 @@ from portfolio.config import load_settings
 from portfolio.services import people, use_cases
 from portfolio.startup import prepare_database
 from tests.conftest import ADMIN_EMAIL, _drop_postgres_database, _postgres_database
-from tests.e2e.conftest import ROOT, launch_app, settle, stop_app
+from tests.e2e.conftest import ROOT, launch_app, open_context, settle, stop_app
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +49,7 @@ def test_a_write_is_seen_by_both_processes_and_concurrent_writes_lose_nothing(ba
         )
         for n in (1, 2)
     ]
-    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in apps]
+    contexts = [open_context(browser) for _ in apps]
     try:
         pages = [context.new_page() for context in contexts]
         with db.unit_of_work(engine) as session:
