@@ -1,5 +1,6 @@
 """A real app server (`streamlit run`) on a free port and headless Chromium driven by Playwright."""
 
+import functools
 import itertools
 import os
 import random
@@ -50,8 +51,28 @@ def find_chromium() -> str | None:
     return None
 
 
+class RunFollowingBrowser:
+    """Chromium, whose every new context follows the app's script runs in its pages (settle() needs that)."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(_script_runs_js())
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        page.context.add_init_script(_script_runs_js())
+        return page
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator:
+def browser() -> Iterator[RunFollowingBrowser]:
     from playwright.sync_api import Error, sync_playwright
 
     with sync_playwright() as playwright:
@@ -60,7 +81,7 @@ def browser() -> Iterator:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         except Error as error:
             pytest.fail(f"{NO_CHROMIUM}\n({error.message.splitlines()[0]})")
-        yield browser
+        yield RunFollowingBrowser(browser)
         browser.close()
 
 
@@ -189,13 +210,12 @@ def server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
         _drop_postgres_database(url)
 
 
-def open_context(browser, width: int = 1400, height: int = 1000):
-    """A browser context whose pages follow the app's script runs, which settle() needs."""
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.add_init_script(_script_runs_js())
-    return context
+def open_context(browser: RunFollowingBrowser, width: int = 1400, height: int = 1000):
+    """A browser context with a window of `width` by `height`."""
+    return browser.new_context(viewport={"width": width, "height": height})
 
 
+@functools.cache
 def _script_runs_js() -> str:
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -225,7 +245,7 @@ _waits = itertools.count()
 
 def wait_for_app_run(page, timeout: int = 90_000) -> None:
     """Wait until every script run the page asked for (by an action just taken, or by opening it) has started
-    and ended and the page has drawn it. Needs a page of open_context(). After an action that asks for no run
+    and ended and the page has drawn it. Needs a page of the `browser` fixture's. After an action that asks for no run
     (an expander or a menu opened) this is a short quiet wait."""
     from playwright.sync_api import Error
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -236,9 +256,7 @@ def wait_for_app_run(page, timeout: int = 90_000) -> None:
         left = int((deadline - time.monotonic()) * 1000)
         try:
             if not page.evaluate("() => Boolean(window.__portfolioRuns)"):
-                pytest.fail(
-                    "settle() needs a page of a context from open_context(), which follows script runs"
-                )
+                pytest.fail("settle() needs a page of the `browser` fixture's, which follows script runs")
             page.wait_for_function(
                 "arguments => window.__portfolioSettled(arguments)",
                 arg=arguments,
