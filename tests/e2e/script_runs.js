@@ -1,4 +1,4 @@
-// Installed in every page of a browser test before the app's own code (tests/e2e/conftest.py, open_context).
+// Installed in every page of a browser test before the app's own code (the `browser` fixture in tests/e2e/conftest.py).
 // Follows the app's websocket to tell when the script runs that the page asked for have started and ended.
 // Streamlit's front end cannot say so by itself: its `data-test-script-state` reads "notRunning" both
 // before a requested run has started (a widget's rerun request does not change it) and after it has ended,
