@@ -1,6 +1,5 @@
 """A real app server (`streamlit run`) on a free port and headless Chromium driven by Playwright."""
 
-import functools
 import itertools
 import os
 import random
@@ -17,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import TEST_POSTGRES_URL, _drop_postgres_database, _postgres_database
+from tests.e2e.script_runs import script_runs_js
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -27,7 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCRIPT_RUNS_JS = Path(__file__).with_name("script_runs.js")
 # Tests wait for what they expect next with expect(...); a loaded machine (CI runs two workers, each with an
 # app server and Chromium, on two cores) can take far longer than Playwright's 5 s to draw it.
 expect.set_options(timeout=60_000)
@@ -59,12 +58,12 @@ class RunFollowingBrowser:
 
     def new_context(self, **options):
         context = self._browser.new_context(**options)
-        context.add_init_script(_script_runs_js())
+        context.add_init_script(script_runs_js())
         return context
 
     def new_page(self, **options):
         page = self._browser.new_page(**options)
-        page.context.add_init_script(_script_runs_js())
+        page.context.add_init_script(script_runs_js())
         return page
 
     def __getattr__(self, name: str):
@@ -213,23 +212,6 @@ def server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
 def open_context(browser: RunFollowingBrowser, width: int = 1400, height: int = 1000):
     """A browser context with a window of `width` by `height`."""
     return browser.new_context(viewport={"width": width, "height": height})
-
-
-@functools.cache
-def _script_runs_js() -> str:
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    numbers = {
-        "__RERUN_SCRIPT__": BackMsg.DESCRIPTOR.fields_by_name["rerun_script"].number,
-        "__NEW_SESSION__": ForwardMsg.DESCRIPTOR.fields_by_name["new_session"].number,
-        "__SCRIPT_FINISHED__": ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number,
-        "__FINISHED_EARLY_FOR_RERUN__": ForwardMsg.FINISHED_EARLY_FOR_RERUN,
-    }
-    script = SCRIPT_RUNS_JS.read_text(encoding="utf-8")
-    for placeholder, number in numbers.items():
-        script = script.replace(placeholder, str(number))
-    return script
 
 
 @pytest.fixture

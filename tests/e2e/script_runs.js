@@ -1,9 +1,9 @@
-// Installed in every page of a browser test before the app's own code (the `browser` fixture in tests/e2e/conftest.py).
+// Installed in every page of a browser test (the `browser` fixture in tests/e2e/conftest.py) and of the load test
+// (benchmarks/load.py) before the app's own code; tests/e2e/script_runs.py fills in the field numbers.
 // Follows the app's websocket to tell when the script runs that the page asked for have started and ended.
 // Streamlit's front end cannot say so by itself: its `data-test-script-state` reads "notRunning" both
 // before a requested run has started (a widget's rerun request does not change it) and after it has ended,
 // and a short run can start and end within one render, so "running" is never seen at all.
-// The field numbers come from Streamlit's protobuf descriptors (conftest.py fills them in).
 (() => {
   const RERUN_SCRIPT = __RERUN_SCRIPT__; // BackMsg.rerun_script: the page asks for a run
   const NEW_SESSION = __NEW_SESSION__; // ForwardMsg.new_session: a run (or a fragment's run) started
