@@ -6,6 +6,7 @@ import streamlit as st
 
 from portfolio.labels import quadrant_short
 from portfolio.models import AiActTier, Sector, Stage, utc_now
+from portfolio.reports.portfolio_list import HEADINGS as PEOPLE_HEADINGS
 from portfolio.reports.portfolio_list import portfolio_csv
 from portfolio.services import pipeline, use_cases
 from portfolio.ui import context
@@ -126,21 +127,8 @@ VIEWS = {
     "Gaps to close": ["owner", "gaps"],
     "Team and sector": ["team", "sector", "stage"],
 }
-HEADINGS = {
-    "key": "Key",
-    "title": "Use case",
-    "stage": "Stage",
-    "days_in_stage": "Days in stage",
-    "owner": "Accountable owner",
-    "team": "Team",
-    "sector": "Sector",
-    "impact": "Impact",
-    "risk": "Risk",
-    "quadrant": "Quadrant",
-    "ai_act_tier": "EU AI Act tier",
-    "reviewers": "Reviewers",
-    "gaps": "Gaps",
-}
+# The file's headings, shorter where a narrow column needs it.
+HEADINGS = PEOPLE_HEADINGS | {"impact": "Impact", "risk": "Risk"}
 DIRECTIONS = {"Ascending": False, "Descending": True}
 SORT_KEY, DIRECTION_KEY, HEADER_CLICKS = (
     "portfolio_sort",
