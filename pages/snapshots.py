@@ -133,6 +133,7 @@ fmt = st.segmented_control(
     format_func=snapshot_export.FORMAT_WORDS.get,
     default="pdf",
     key=f"format_{chosen}",
+    required=True,  # clicking the chosen format again would otherwise unselect it and hide the download
     label_visibility="collapsed",
 )
 if fmt:

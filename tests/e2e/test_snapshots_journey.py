@@ -32,6 +32,9 @@ def test_take_download_and_compare(page, server, tmp_path):
 
     page.get_by_role("radio", name="Board report (HTML)").click()
     settle(page)
+    # Clicking the chosen format again keeps it chosen, and its download with it.
+    page.get_by_role("radio", name="Board report (HTML)").click()
+    settle(page)
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name=re.compile("Download: Board report \\(HTML\\)")).click()
     html = tmp_path / download.value.suggested_filename
