@@ -8,7 +8,7 @@ from portfolio.ui import context
 from portfolio.ui import overview_panels as panels
 from portfolio.ui import overview_portfolio_panels as portfolio_panels
 from portfolio.ui.filters import filter_bar
-from portfolio.ui.format import day
+from portfolio.ui.format import day, number
 from portfolio.ui.reads import read
 from portfolio.ui.shell import require_shell
 from portfolio.views.overview import OverviewFilter, overview
@@ -41,7 +41,7 @@ panels.headline(view)
 st.subheader("Pipeline and flow")
 panels.funnel_and_flow(view)
 
-st.subheader(f"Pilot purgatory: {view.purgatory_total}")
+st.subheader(f"Pilot purgatory: {number(view.purgatory_total)}")
 panels.purgatory(view)
 
 st.subheader("KPI health")

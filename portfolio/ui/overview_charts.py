@@ -21,11 +21,11 @@ def funnel(frame: pd.DataFrame, stage_order: list[str]) -> alt.LayerChart:
         color=stage_colour(legend=None),
         tooltip=[
             alt.Tooltip("stage_label:N", title="Stage"),
-            alt.Tooltip("count:Q", title="Use cases"),
+            alt.Tooltip("count:Q", title="Use cases", format=","),
             alt.Tooltip("hint:N", title=" "),
         ],
     )
-    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q"))
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=","))
     return alt.layer(bars.add_params(pick), labels).properties(title="Use cases by stage")
 
 
@@ -39,7 +39,7 @@ def time_in_stage(frame: pd.DataFrame, stage_order: list[str]) -> alt.LayerChart
         alt.Tooltip("stage_label:N", title="Stage"),
         alt.Tooltip("median_days:Q", title="Median days", format=".0f"),
         alt.Tooltip("limit_days:Q", title="Limit (days)"),
-        alt.Tooltip("stays:Q", title="Stays counted"),
+        alt.Tooltip("stays:Q", title="Stays counted", format=","),
     ]
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         x=alt.X("median_days:Q", title="Days (median)"), color=stage_colour(legend=None), tooltip=tooltip
@@ -65,7 +65,7 @@ def kpi_health(frame: pd.DataFrame, stage_order: list[str]) -> alt.Chart:
             tooltip=[
                 alt.Tooltip("stage_label:N", title="Stage"),
                 alt.Tooltip("status_label:N", title="Worst KPI status"),
-                alt.Tooltip("count:Q", title="Use cases"),
+                alt.Tooltip("count:Q", title="Use cases", format=","),
                 alt.Tooltip("hint:N", title=" "),
             ],
         )
@@ -92,7 +92,7 @@ def balance(frame: pd.DataFrame, *, title: str, axis_title: str) -> alt.Chart:
             tooltip=[
                 alt.Tooltip("value_label:N", title=axis_title),
                 alt.Tooltip("stage_label:N", title="Stage"),
-                alt.Tooltip("count:Q", title="Use cases"),
+                alt.Tooltip("count:Q", title="Use cases", format=","),
                 alt.Tooltip("hint:N", title=" "),
             ],
         )

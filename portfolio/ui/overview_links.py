@@ -4,6 +4,7 @@ use case's page."""
 import streamlit as st
 
 from portfolio.ui.filters import as_query_params
+from portfolio.ui.format import plural
 from portfolio.ui.text import plain
 from portfolio.views.overview_model import Drill, OverviewFilter
 
@@ -49,4 +50,5 @@ def link_to_use_case(key: str, title: str, extra: str = "") -> None:
 
 
 def use_cases_word(count: int) -> str:
-    return "1 use case" if count == 1 else f"{count} use cases"
+    """ "1 use case", "7,985 use cases"."""
+    return plural(count, "use case")

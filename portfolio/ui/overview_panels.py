@@ -20,6 +20,7 @@ from portfolio.ui.format import (
     STATUS_ICONS,
     day,
     money_short,
+    more,
     number,
     plural,
 )
@@ -153,11 +154,11 @@ def funnel_and_flow(view: Overview) -> None:
         if over:
             st.markdown(f":red[:material/timer: Median over the limit: {', '.join(over)}]")
         st.markdown(
-            f"**{view.moves_in_window} moves between stages in the last {view.flow_window_days} days**"
+            f"**{plural(view.moves_in_window, 'move')} between stages in the last {view.flow_window_days} days**"
         )
         for move in view.moves[:LIST_LIMIT]:
             link_to_use_cases(
-                f"{move.count} × {Stage(move.from_stage).label} → {Stage(move.to_stage).label}",
+                f"{number(move.count)} × {Stage(move.from_stage).label} → {Stage(move.to_stage).label}",
                 move.drill,
                 view.filters,
                 icon=":material/arrow_forward:",
@@ -214,7 +215,7 @@ def purgatory(view: Overview) -> None:
 
     if view.purgatory_total > PURGATORY_ROWS:
         st.caption(
-            f"The {PURGATORY_ROWS} most pressing of {view.purgatory_total}; the pipeline board lists them all."
+            f"The {PURGATORY_ROWS} most pressing of {number(view.purgatory_total)}; the pipeline board lists them all."
         )
 
 
@@ -283,7 +284,7 @@ def kpi_health(view: Overview) -> None:
                 + f", target {number(alert.target, alert.unit)}"
             )
         if view.kpi_alerts_total > LIST_LIMIT:
-            st.caption(f"and {view.kpi_alerts_total - LIST_LIMIT} more; click a bar to see the use cases.")
+            st.caption(more(view.kpi_alerts_total - LIST_LIMIT, "; click a bar to see the use cases."))
 
 
 def trust(view: Overview) -> None:
@@ -295,7 +296,7 @@ def trust(view: Overview) -> None:
     columns = st.columns(len(health.gaps))
     for column, gap in zip(columns, health.gaps, strict=True):
         with column, st.container(border=True, key=f"trust_{gap.key}"):
-            st.metric(gap.label, gap.count)
+            st.metric(gap.label, number(gap.count))
             if gap.count:
                 link_to_use_cases("See them", gap.drill, view.filters)
     st.page_link("pages/trust.py", label="Trust KPIs and their trends", icon=":material/verified_user:")

@@ -22,6 +22,7 @@ from portfolio.ui.format import (
     STAGE_COLOURS,
     day,
     label,
+    number,
 )
 from portfolio.ui.overview_links import (
     LIST_LIMIT,
@@ -74,7 +75,7 @@ def matrix_and_backlog(view: Overview) -> None:
                 st.switch_page(USE_CASE, query_params={"uc": picked[0]["key"]})
             if view.matrix_total > len(view.matrix):
                 st.caption(
-                    f"The {len(view.matrix)} highest-priority of {view.matrix_total} scored active use cases."
+                    f"The {number(len(view.matrix))} highest-priority of {number(view.matrix_total)} scored active use cases."
                 )
             st.page_link("pages/matrix.py", label="The full matrix", icon=":material/scatter_plot:")
     with backlog_col:
@@ -153,13 +154,13 @@ def governance(view: Overview) -> None:
     for column, gap in zip(columns, view.governance, strict=False):
         with column, st.container(border=True, key=f"governance_{gap.key}"):
             colour = "red" if gap.count else "green"
-            st.markdown(f":{colour}[**{gap.count}**] {gap.label}", help=gap.explanation)
+            st.markdown(f":{colour}[**{number(gap.count)}**] {gap.label}", help=gap.explanation)
             if not gap.items:
                 st.caption(gap.explanation)
             for item in gap.items[:LIST_LIMIT]:
                 link_to_use_case(item.key, item.title, plain(item.detail))
             if gap.count > LIST_LIMIT:
-                link_to_use_cases(f"All {gap.count}", gap.drill, view.filters)
+                link_to_use_cases(f"All {number(gap.count)}", gap.drill, view.filters)
 
 
 OUTCOME_COLOURS = {

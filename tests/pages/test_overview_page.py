@@ -1,10 +1,16 @@
 """The overview, the app's home page, as a user sees it (AppTest)."""
 
+from dataclasses import replace
 from urllib.parse import parse_qs
 
 from sqlalchemy import text
+from sqlmodel import Session
 
 from portfolio import db
+from portfolio.models import utc_now
+from portfolio.ui.overview_links import use_cases_word
+from portfolio.views import overview as overview_module
+from portfolio.views.overview import OverviewFilter
 from tests.pages.test_portfolio_pages import texts
 
 ACTIVE = "('proposed', 'assessed', 'pilot', 'scale_up', 'production')"
@@ -127,3 +133,66 @@ def test_an_empty_portfolio_says_what_to_do_first(app_for, database_url):
     assert "What to do first" in [h.value for h in at.subheader]
     assert not at.get("vega_lite_chart") and not at.metric
     assert {page for _, page, _ in links(at)} >= {"propose", "people"}
+
+
+def as_large(view):
+    """The demo's overview with the counts of a portfolio of ten thousand use cases."""
+    return replace(
+        view,
+        headline=[replace(f, value=7985.0) if f.key == "active" else f for f in view.headline],
+        moves_in_window=1875,
+        purgatory=[replace(item, key=f"{item.key}-{n}") for n in range(20) for item in view.purgatory[:1]],
+        purgatory_total=1232,
+        kpi_alerts=[
+            replace(alert, key=f"{alert.key}-{n}") for n in range(10) for alert in view.kpi_alerts[:1]
+        ],
+        kpi_alerts_total=11362,
+        matrix_total=6100,
+        without_kpis=4028,
+        trust=replace(
+            view.trust, customer_facing=4028, gaps=[replace(gap, count=1202) for gap in view.trust.gaps]
+        ),
+        governance=[replace(gap, count=2178) for gap in view.governance],
+    )
+
+
+def test_counts_of_a_large_portfolio_read_with_thousands_separators(app_for, demo_url, monkeypatch):
+    real = overview_module.overview
+
+    def large_overview(session, filters, today):
+        return as_large(real(session, filters, today))
+
+    monkeypatch.setattr(overview_module, "overview", large_overview)
+    at = app_for(demo_url)
+    assert not at.exception, at.exception
+    assert "Pilot purgatory: 1,232" in [h.value for h in at.subheader]
+    shown = texts(at)
+    for wanted in (
+        "1,875 moves between stages",
+        "The 15 most pressing of 1,232",
+        "and 11,354 more",
+        "Of 4,028 use cases that customers meet",
+        "4,028 use cases in pilot or later without any KPI",
+        "of 6,100 scored active use cases",
+        "**2,178**",
+    ):
+        assert wanted in shown, wanted
+    assert all(metric(at, gap.label) == "1,202" for gap in as_large(real_view(demo_url)).trust.gaps)
+    assert metric(at, "Active use cases") == "7,985"
+    assert {"All 2,178", "See the 7,985 use cases"} <= {label for label, _, _ in links(at)}
+    # The bar labels on the charts, and their tooltips, separate thousands too.
+    funnel = next(chart.proto.spec for chart in at.get("vega_lite_chart") if "stage_pick" in chart.proto.spec)
+    assert '"format": ","' in funnel.replace('":","', '": ","')
+
+
+def real_view(url):
+    engine = db.make_engine(url)
+    with Session(engine) as session:
+        view = overview_module.overview(session, OverviewFilter(), today=utc_now().date())
+    engine.dispose()
+    return view
+
+
+def test_a_count_of_use_cases_has_thousands_separators():
+    assert use_cases_word(1) == "1 use case"
+    assert use_cases_word(7985) == "7,985 use cases"
