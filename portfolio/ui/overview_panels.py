@@ -96,10 +96,15 @@ def headline(view: Overview) -> None:
                 )
                 behind = view.subsets.get(figure.drill.subset) if figure.drill.subset else None
                 count = len(behind.keys) if behind is not None else int(figure.value or 0)
-                if count:
+                if not count:
+                    st.caption("No use case behind it")
+                elif figure.unit in ("EUR", "%"):
+                    # Not a count of use cases: the link says how many are behind the euros or the rate.
                     link_to_use_cases(f"See the {use_cases_word(count)}", figure.drill, view.filters)
                 else:
-                    st.caption("No use case behind it")
+                    # The figure is the count; repeated, it would not fit a quarter-width tile at 1280 px.
+                    text = "See the use case" if count == 1 else "See the use cases"
+                    link_to_use_cases(text, figure.drill, view.filters)
 
 
 # --- funnel and flow ----------------------------------------------------------------------------------------

@@ -140,6 +140,10 @@ def as_large(view):
     return replace(
         view,
         headline=[replace(f, value=7985.0) if f.key == "active" else f for f in view.headline],
+        subsets={
+            name: replace(found, keys=[f"UC-{n:05}" for n in range(5807)]) if name == "value" else found
+            for name, found in view.subsets.items()
+        },
         moves_in_window=1875,
         purgatory=[replace(item, key=f"{item.key}-{n}") for n in range(20) for item in view.purgatory[:1]],
         purgatory_total=1232,
@@ -179,7 +183,11 @@ def test_counts_of_a_large_portfolio_read_with_thousands_separators(app_for, dem
         assert wanted in shown, wanted
     assert all(metric(at, gap.label) == "1,202" for gap in as_large(real_view(demo_url)).trust.gaps)
     assert metric(at, "Active use cases") == "7,985"
-    assert {"All 2,178", "See the 7,985 use cases"} <= {label for label, _, _ in links(at)}
+    # A tile a quarter wide at 1280 px holds "See the use cases" under its count, not the count again; a figure
+    # in euros says how many use cases are behind it.
+    assert {"All 2,178", "See the use cases", "See the 5,807 use cases"} <= {
+        label for label, _, _ in links(at)
+    }
     # The bar labels on the charts, and their tooltips, separate thousands too.
     funnel = next(chart.proto.spec for chart in at.get("vega_lite_chart") if "stage_pick" in chart.proto.spec)
     assert '"format": ","' in funnel.replace('":","', '": ","')
