@@ -120,6 +120,8 @@ if not headline.matching:
     )
     st.stop()
 
+# The table's controls keep their choices while a search with no hits hides them (st.stop above): without
+# persist_state the browser would draw them afresh at their defaults, and its next rerun would send those.
 # Each view shows a handful of columns that fit beside the sidebar at 1280 px; key and title stay pinned.
 VIEWS = {
     "Where it stands": ["stage", "days_in_stage", "owner", "quadrant"],
@@ -153,13 +155,19 @@ def sort_by_heading(table_key: str) -> None:
 
 table_controls = st.container(horizontal=True, vertical_alignment="bottom")
 view = table_controls.segmented_control(
-    "Columns", list(VIEWS), default="Where it stands", key="portfolio_columns", required=True
+    "Columns",
+    list(VIEWS),
+    default="Where it stands",
+    key="portfolio_columns",
+    required=True,
+    persist_state="page",
 )
 sort_by = table_controls.selectbox(
     "Sort by",
     portfolio_list.SORTABLE,
     format_func=HEADINGS.get,
     key=SORT_KEY,
+    persist_state="page",
     width=190,
     help="Sorts every matching use case, then shows them 100 at a time. Clicking a column's heading does the "
     "same; clicking it again reverses the order.",
@@ -170,6 +178,7 @@ direction = table_controls.segmented_control(
     list(DIRECTIONS),
     format_func={"Ascending": ":material/arrow_upward:", "Descending": ":material/arrow_downward:"}.get,
     key=DIRECTION_KEY,
+    persist_state="page",
     required=True,
     help="Ascending: lowest, fewest, earliest or A first. Descending: highest, most, latest or Z first. Use "
     "cases without the value (not scored, no owner) come last either way.",

@@ -219,3 +219,43 @@ def test_sorting_orders_the_whole_portfolio_before_paging(app_for, database_url,
     at.selectbox(key="portfolio_sort").set_value("days_in_stage").run()  # a new sort starts at page one
     assert list(at.dataframe[0].value["key"]) == keys_in_sql("stage_entered_at")  # most days first
     assert "230 use cases: 1–100 shown (page 1 of 3)" in texts(at)
+
+
+def drawn(control) -> list[str]:
+    """What the browser shows in a control it draws afresh: the value the app sends with it, else its default.
+    (AppTest's .value reads the app's session state, which a browser drawing the control anew does not see; its
+    next rerun sends what it shows.)"""
+    proto = control.proto
+    if proto.set_value:
+        return list(proto.raw_values) if hasattr(proto, "raw_values") else [proto.raw_value]
+    defaults = proto.default if hasattr(proto, "raw_values") else [proto.default]
+    return [control.options[i] for i in defaults]
+
+
+def test_sort_order_and_view_survive_a_search_with_no_hits(app_for, database_url, engine):
+    """While "No use case matches" shows, the table's controls are not drawn; when the search is cleared they
+    come back as they were, not at their defaults (the reviewer's steps: Key descending, Scores and risk,
+    a search for "zzzz", cleared, then Next shows page 2 of the same order)."""
+    from portfolio.demo.scale import generate_scale_portfolio
+
+    generate_scale_portfolio(engine, 230, measurements=0)
+    at = app_for(database_url, "pages/portfolio.py")
+    at.button_group(key="portfolio_sort_direction").set_value("Descending").run()
+    at.button_group(key="portfolio_columns").set_value("Scores and risk").run()
+    at.text_input(key="q").set_value("zzzz").run()
+    assert "No use case matches" in texts(at) and not at.dataframe
+    at.text_input(key="q").set_value("").run()
+    assert drawn(at.button_group(key="portfolio_sort_direction")) == [":material/arrow_downward:"]
+    assert drawn(at.button_group(key="portfolio_columns")) == ["Scores and risk"]
+    at.button(key="portfolio_next").click().run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["key"]) == [f"UC-{n:04d}" for n in range(130, 30, -1)]
+    assert "101–200 shown (page 2 of 3)" in texts(at)
+    columns = at.dataframe[0].proto.column_order
+    assert "impact" in columns and "stage" not in columns
+
+    at.selectbox(key="portfolio_sort").set_value("title").run()
+    at.text_input(key="q").set_value("zzzz").run()
+    at.text_input(key="q").set_value("").run()
+    assert drawn(at.selectbox(key="portfolio_sort")) == ["Use case"]
+    assert drawn(at.button_group(key="portfolio_sort_direction")) == [":material/arrow_downward:"]
