@@ -31,8 +31,9 @@ with st.container():
     else:
         if len(view.points) < view.scored:
             st.caption(
-                f"Showing the {len(view.points):,} highest-priority of {view.scored:,} scored use cases; narrow "
-                "the filters to see the others. The quadrant counts below include them all."
+                f"Showing an even sample of {len(view.points):,} of the {view.scored:,} scored use cases (every "
+                "n-th), so the chart keeps their shape; narrow the filters to see each one. The quadrant counts "
+                "below include them all."
             )
         event = charts.draw(
             charts.impact_risk_matrix(

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Date, Float, String
+from sqlalchemy import Date, Float, String, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -81,3 +81,11 @@ def _utc_day_sqlite(element: utc_day, compiler: Any, **kw: Any) -> str:
 @compiles(utc_day, "postgresql")
 def _utc_day_postgresql(element: utc_day, compiler: Any, **kw: Any) -> str:
     return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'UTC' AS DATE)"
+
+
+def evenly_sampled(id_column: Any, total: int, limit: int) -> Any:
+    """A condition keeping about `limit` of `total` rows, every n-th by id, or every row when they fit: a chart
+    of a sample then has the shape of the whole (the highest-priority rows alone would all sit in one corner).
+    Keep a LIMIT too: ids need not be spread evenly over the rows a filter picks."""
+    step = max(1, -(-total // max(limit, 1)))
+    return true() if step == 1 else (id_column % step == 0)

@@ -9,7 +9,6 @@ import pandas as pd
 
 from portfolio.models import STAGE_ORDER, KpiStatus, Stage
 from portfolio.reports.compare import MOVEMENTS, UNCHANGED, Comparison
-from portfolio.scoring import priority
 
 STAGE_COLOURS = {
     Stage.proposed: "#9aa5b1",
@@ -64,13 +63,14 @@ def funnel(totals: dict[str, Any]) -> alt.Chart:
 
 
 # A chart of thousands of dots is unreadable (and past Altair's inline limit): a large portfolio's matrix shows
-# the highest-priority use cases, as the overview's does, and its title says how many of how many.
+# an even sample (every n-th use case by key), as the overview's does, so the chart keeps the portfolio's shape,
+# and its title says how many of how many.
 MATRIX_POINTS = 500
 
 
 def matrix(use_cases: list[dict[str, Any]], impact_threshold: float, risk_threshold: float) -> alt.LayerChart:
-    """Scored use cases that are still active, on impact against risk (the MATRIX_POINTS highest-priority
-    ones when there are more)."""
+    """Scored use cases that are still active, on impact against risk (an even sample of at most
+    MATRIX_POINTS when there are more)."""
     scored = pd.DataFrame(
         [
             {
@@ -87,17 +87,9 @@ def matrix(use_cases: list[dict[str, Any]], impact_threshold: float, risk_thresh
     )
     title = "Active use cases: impact against risk"
     if len(scored) > MATRIX_POINTS:
-        title = (
-            f"The {MATRIX_POINTS} highest-priority of {len(scored):,} active use cases: impact against risk"
-        )
-        scored = (
-            scored.assign(
-                priority=[priority(i, r) for i, r in zip(scored["impact"], scored["risk"], strict=True)]
-            )
-            .sort_values(["priority", "key"], ascending=[False, True])
-            .head(MATRIX_POINTS)
-            .drop(columns="priority")
-        )
+        every = len(scored)
+        scored = scored.sort_values("key").iloc[:: -(-every // MATRIX_POINTS)]
+        title = f"An even sample of {len(scored):,} of {every:,} active use cases: impact against risk"
     active = [s for s in STAGE_ORDER if s != Stage.retired]
     dots = (
         alt.Chart(scored)

@@ -223,7 +223,7 @@ class Overview:
     subsets: dict[str, Subset] = field(default_factory=dict)
     purgatory_total: int = 0  # `purgatory` lists the first LIST_LIMIT, most pressing first
     kpi_alerts_total: int = 0  # `kpi_alerts` lists the first LIST_LIMIT, worst first
-    matrix_total: int = 0  # `matrix` holds the MATRIX_POINTS highest-priority scored use cases
+    matrix_total: int = 0  # `matrix` holds these scored use cases, or an even sample of about MATRIX_POINTS
 
     @property
     def is_empty(self) -> bool:

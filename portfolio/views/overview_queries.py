@@ -25,7 +25,8 @@ from portfolio.models import (
     Stage,
     UseCase,
 )
-from portfolio.sql_functions import binary_order
+from portfolio.services.assessments.matrix import waiting_for_a_pilot
+from portfolio.sql_functions import binary_order, evenly_sampled
 
 VALUE_UNITS = (MONEY_PER_MONTH, HOURS_PER_MONTH)
 
@@ -253,29 +254,28 @@ def value_now(
 def scored_active(
     session: Session, scope: Scope, limit: int
 ) -> tuple[int, list[tuple[str, str, str, float, float]]]:
-    """How many active use cases are scored, and (key, title, stage, impact, risk) of the `limit` with the
-    highest priority (impact − 0.5 × risk), so a chart stays small however large the portfolio."""
+    """How many active use cases are scored, and (key, title, stage, impact, risk) of all of them, or of an even
+    sample of about `limit` (every n-th), so a chart stays small however large the portfolio and keeps its
+    shape."""
     scored = and_(col(UseCase.impact_score).is_not(None), col(UseCase.stage).in_(ACTIVE))
     total = one(session, scope.where(select(func.count()).select_from(UseCase).where(scored)))
     query = scope.where(
         select(UseCase.key, UseCase.title, UseCase.stage, UseCase.impact_score, UseCase.risk_score)
-        .where(scored)
-        .order_by((UseCase.impact_score - 0.5 * UseCase.risk_score).desc(), UseCase.key)
+        .where(scored, evenly_sampled(col(UseCase.id), total, limit))
+        .order_by(col(UseCase.id))
         .limit(limit)
     )
     return total, [tuple(row) for row in rows(session, query)]
 
 
 def top_of_backlog(session: Session, scope: Scope, limit: int) -> list[tuple[str, str, str, float, float]]:
-    """(key, title, stage, impact, risk) of the scored use cases not yet in a pilot, highest priority first
+    """(key, title, stage, impact, risk) of the scored use cases waiting for a pilot (never a prohibited
+    practice), highest priority first
     (priority = impact − 0.5 × risk, as portfolio.scoring.priority; ties: higher impact, then key)."""
     priority = UseCase.impact_score - 0.5 * UseCase.risk_score
     query = scope.where(
         select(UseCase.key, UseCase.title, UseCase.stage, UseCase.impact_score, UseCase.risk_score)
-        .where(
-            col(UseCase.impact_score).is_not(None),
-            col(UseCase.stage).in_([Stage.proposed, Stage.assessed]),
-        )
+        .where(col(UseCase.impact_score).is_not(None), waiting_for_a_pilot())
         .order_by(priority.desc(), col(UseCase.impact_score).desc(), UseCase.key)
         .limit(limit)
     )

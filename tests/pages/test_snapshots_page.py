@@ -90,4 +90,3 @@ def test_a_viewer_reads_but_cannot_take(app_for, demo_copy_url):  # noqa: F811
     assert not at.exception
     assert not [b for b in at.button if b.label == "Take snapshot"]
     assert at.dataframe[0].value["quarter"].iloc[0] == LAST_QUARTER.label
-

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, literal
+from sqlalchemy import and_, case, literal, or_
 from sqlmodel import Session, col, func, select
 
 from portfolio import frames, scoring
@@ -14,6 +14,7 @@ from portfolio.labels import label
 from portfolio.models import AiActTier, Assessment, AssessmentScore, Criterion, Stage, UseCase
 from portfolio.scoring import Quadrant
 from portfolio.services.use_cases import quadrant_thresholds
+from portfolio.sql_functions import evenly_sampled
 
 MAX_POINTS = 1_500  # beyond a few thousand marks a scatter is unreadable and slow to draw
 BACKLOG_PER_PAGE = 50
@@ -57,7 +58,7 @@ class MatrixView:
     impact_threshold: float
     risk_threshold: float
     scored: int  # scored use cases the filter matches
-    points: pd.DataFrame  # POINT_COLUMNS: the MAX_POINTS highest-priority of them
+    points: pd.DataFrame  # POINT_COLUMNS: all of them, or an even sample of about MAX_POINTS
     quadrant_counts: dict[str, int]  # every quadrant, in Quadrant's order, counting all `scored`
     backlog_total: int
     backlog_pages: int
@@ -84,6 +85,15 @@ def _quadrant(impact_threshold: float, risk_threshold: float) -> Any:
             case((high_risk, literal(Quadrant.strategic_bet.value)), else_=literal(Quadrant.quick_win.value)),
         ),
         else_=case((high_risk, literal(Quadrant.avoid.value)), else_=literal(Quadrant.experiment.value)),
+    )
+
+
+def waiting_for_a_pilot() -> Any:
+    """In SQL: proposed or assessed, and allowed a pilot (a prohibited practice never enters one:
+    lifecycle.may_enter_pilot), so the backlog never ranks what may not be piloted."""
+    return and_(
+        col(UseCase.stage).in_(BACKLOG_STAGES),
+        or_(col(UseCase.ai_act_tier).is_(None), col(UseCase.ai_act_tier) != AiActTier.prohibited),
     )
 
 
@@ -131,9 +141,7 @@ def matrix_view(
     quadrant_counts = {q.value: int(counted.get(q.value, 0)) for q in Quadrant}
     backlog_total = int(
         session.exec(
-            _scored(select(func.count()).select_from(UseCase), filters).where(
-                col(UseCase.stage).in_(BACKLOG_STAGES)
-            )
+            _scored(select(func.count()).select_from(UseCase), filters).where(waiting_for_a_pilot())
         ).one()
     )
     backlog_pages = max(1, -(-backlog_total // BACKLOG_PER_PAGE))
@@ -142,7 +150,7 @@ def matrix_view(
         impact_threshold=impact_threshold,
         risk_threshold=risk_threshold,
         scored=sum(quadrant_counts.values()),
-        points=_points(session, filters, quadrant),
+        points=_points(session, filters, quadrant, sum(quadrant_counts.values())),
         quadrant_counts=quadrant_counts,
         backlog_total=backlog_total,
         backlog_pages=backlog_pages,
@@ -151,11 +159,11 @@ def matrix_view(
     )
 
 
-def _points(session: Session, filters: MatrixFilter, quadrant: Any) -> pd.DataFrame:
-    """The MAX_POINTS highest-priority scored use cases; reach is read for those only."""
-    top = (
-        _scored(select(UseCase.id), filters).order_by(_priority().desc(), col(UseCase.key)).limit(MAX_POINTS)
-    )
+def _points(session: Session, filters: MatrixFilter, quadrant: Any, scored: int) -> pd.DataFrame:
+    """The scored use cases, or an even sample of about MAX_POINTS of them (every n-th), so the chart keeps the
+    portfolio's shape; reach is read for those only."""
+    sample = evenly_sampled(col(UseCase.id), scored, MAX_POINTS)
+    top = _scored(select(UseCase.id), filters).where(sample).order_by(col(UseCase.id)).limit(MAX_POINTS)
     rows = session.exec(
         _scored(
             select(
@@ -174,7 +182,8 @@ def _points(session: Session, filters: MatrixFilter, quadrant: Any) -> pd.DataFr
             ),
             filters,
         )
-        .order_by(_priority().desc(), col(UseCase.key))
+        .where(sample)
+        .order_by(col(UseCase.id))
         .limit(MAX_POINTS)
     ).all()
     reach = _reach(session, top.subquery().select())
@@ -208,7 +217,7 @@ def _backlog(session: Session, filters: MatrixFilter, quadrant: Any, page: int) 
     query = _scored(
         select(UseCase.key, UseCase.title, UseCase.impact_score, UseCase.risk_score, quadrant, UseCase.stage),
         filters,
-    ).where(col(UseCase.stage).in_(BACKLOG_STAGES))
+    ).where(waiting_for_a_pilot())
     rows = session.exec(
         query.order_by(_priority().desc(), col(UseCase.impact_score).desc(), col(UseCase.key))
         .offset((page - 1) * BACKLOG_PER_PAGE)
