@@ -75,7 +75,7 @@ def matrix_and_backlog(view: Overview) -> None:
                 st.switch_page(USE_CASE, query_params={"uc": picked[0]["key"]})
             if view.matrix_total > len(view.matrix):
                 st.caption(
-                    f"An even sample of {number(len(view.matrix))} of the {number(view.matrix_total)} scored active "
+                    f"An even sample of {number(len(view.matrix))} of {number(view.matrix_total)} scored active "
                     "use cases."
                 )
             st.page_link("pages/matrix.py", label="The full matrix", icon=":material/scatter_plot:")
