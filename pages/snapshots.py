@@ -152,8 +152,12 @@ if fmt:
 st.caption(f"SHA-256 {view.checksum}, verified just now.")
 
 
-def board_list(headers: list[str], rows: Rows) -> None:
-    """One of the board report's lists as the report shows it: its first rows and how many more there are."""
+def board_list(headers: list[str], rows: Rows, empty: str) -> None:
+    """One of the board report's lists as the report shows it: its first rows and how many more there are;
+    `empty` says so when it has none (rather than a table without headings)."""
+    if not rows.shown:
+        st.caption(empty)
+        return
     st.dataframe([dict(zip(headers, row, strict=True)) for row in rows.shown], hide_index=True)
     more = more_line(rows)
     if more:
@@ -161,15 +165,31 @@ def board_list(headers: list[str], rows: Rows) -> None:
 
 
 with st.expander(f"Pilots needing a decision ({report.purgatory.total:,})"):
-    board_list(["Key", "Use case", "Owner", "Days in pilot", "Decision date", "Why"], report.purgatory)
+    board_list(
+        ["Key", "Use case", "Owner", "Days in pilot", "Decision date", "Why"],
+        report.purgatory,
+        "No pilot was past its decision date or over the time limit.",
+    )
 with st.expander(
     f"Decisions of the quarter ({plural(report.decisions.total, 'gate decision')}, "
     f"{plural(report.reviews.total, 'pilot review')})"
 ):
-    board_list(["Date", "Key", "Use case", "Decision", "By", "Rationale"], report.decisions)
-    board_list(["Date", "Key", "Use case", "Pilot review", "Reason"], report.reviews)
+    board_list(
+        ["Date", "Key", "Use case", "Decision", "By", "Rationale"],
+        report.decisions,
+        "No gate decision was recorded this quarter.",
+    )
+    board_list(
+        ["Date", "Key", "Use case", "Pilot review", "Reason"],
+        report.reviews,
+        "No pilot review was recorded this quarter.",
+    )
 with st.expander(f"Lessons of the quarter ({report.lessons.total:,})"):
-    board_list(["Key", "Lesson", "Outcome", "What we would do differently"], report.lessons)
+    board_list(
+        ["Key", "Lesson", "Outcome", "What we would do differently"],
+        report.lessons,
+        "No lesson was recorded this quarter.",
+    )
 
 st.subheader("Compare two snapshots")
 if len(ids) < 2:

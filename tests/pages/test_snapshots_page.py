@@ -6,6 +6,7 @@ from portfolio import db
 from portfolio.services import people, snapshots
 from tests.pages.shown import as_shown
 from tests.pages.test_portfolio_pages import metric, texts
+from tests.services.factories import propose
 from tests.services.test_snapshots import LAST_QUARTER, THIS_QUARTER, take, tamper
 from tests.snapshot_fixtures import demo_copy_url, snapshot_demo_template  # noqa: F401
 
@@ -90,3 +91,19 @@ def test_a_viewer_reads_but_cannot_take(app_for, demo_copy_url):  # noqa: F811
     assert not at.exception
     assert not [b for b in at.button if b.label == "Take snapshot"]
     assert at.dataframe[0].value["quarter"].iloc[0] == LAST_QUARTER.label
+
+
+def test_an_empty_list_of_the_quarter_says_so_instead_of_an_empty_table(app_for, database_url, engine, admin):
+    propose(engine, admin)  # one proposal: no pilot, gate decision, pilot review or lesson this quarter
+    at = open_page(app_for, database_url)
+    submit(at)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    captions = [c.value for c in at.caption]
+    for empty in (
+        "No pilot was past its decision date or over the time limit.",
+        "No gate decision was recorded this quarter.",
+        "No pilot review was recorded this quarter.",
+        "No lesson was recorded this quarter.",
+    ):
+        assert empty in captions
+    assert all(len(frame.value.columns) for frame in at.dataframe)
