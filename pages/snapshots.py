@@ -10,7 +10,7 @@ from portfolio.models import Role, SnapshotStatus, Stage, utc_now
 from portfolio.quarters import quarter_of
 from portfolio.reports import snapshot_export, snapshot_views
 from portfolio.reports.board import Rows, more_line
-from portfolio.reports.compare import UNCHANGED
+from portfolio.reports.compare import UNCHANGED, figures_shown
 from portfolio.services import snapshots
 from portfolio.ui import charts, context
 from portfolio.ui.format import day, label, plural
@@ -239,12 +239,13 @@ st.dataframe(
     },
 )
 st.dataframe(
-    comparison.figures,
+    figures_shown(comparison.figures),
     hide_index=True,
     column_config={
         "figure": "Figure",
-        "before": st.column_config.NumberColumn(comparison.before_quarter, format="localized"),
-        "after": st.column_config.NumberColumn(comparison.after_quarter, format="localized"),
-        "change": st.column_config.NumberColumn("Change", format="%+.0f"),
+        # Text in each figure's unit ("€929,663,353", "7.4%", "−3.7 points"), right-aligned as numbers are.
+        "before": st.column_config.TextColumn(comparison.before_quarter, alignment="right"),
+        "after": st.column_config.TextColumn(comparison.after_quarter, alignment="right"),
+        "change": st.column_config.TextColumn("Change", alignment="right"),
     },
 )

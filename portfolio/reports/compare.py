@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from portfolio import labels
 from portfolio.models import STAGE_ORDER, KpiStatus, Stage
 
 NEW = "New"
@@ -52,7 +53,7 @@ class Comparison:
     movements: pd.DataFrame  # one row per use case in either snapshot
     counts: pd.DataFrame  # movement, use_cases: every movement category, in order
     status_changes: pd.DataFrame  # KPIs whose status changed
-    figures: pd.DataFrame  # figure, before, after, change
+    figures: pd.DataFrame  # figure, unit (count, EUR or %), before, after, change: numbers, for exports
 
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -128,6 +129,7 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> Comparison:
         [
             {
                 "figure": figure["label"],
+                "unit": figure.get("unit", "count"),
                 "before": old_figures.get(key, {}).get("value"),
                 "after": figure["value"],
                 "change": _delta(old_figures.get(key, {}).get("value"), figure["value"]),
@@ -137,6 +139,7 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> Comparison:
         + [
             {
                 "figure": f"KPIs: {status.label.lower()}",
+                "unit": "count",
                 "before": before["totals"]["kpi_health"].get(status.value),
                 "after": after["totals"]["kpi_health"].get(status.value),
                 "change": _delta(
@@ -146,8 +149,45 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> Comparison:
             }
             for status in KpiStatus
         ],
-        columns=["figure", "before", "after", "change"],
+        columns=["figure", "unit", "before", "after", "change"],
     )
     return Comparison(
         before["quarter"], after["quarter"], plain(movements), counts, plain(status_changes), plain(figures)
+    )
+
+
+def _figure_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "EUR":
+        return labels.money(value)
+    return labels.number(value, "%" if unit == "%" else "")
+
+
+def _figure_change(change: float | None, unit: str) -> str:
+    """Signed with a true minus sign: "+€155,354,876", "−3.7 points", "+3,135"."""
+    if change is None:
+        return "—"
+    if change == 0:
+        return "No change"
+    sign = "+" if change > 0 else "−"
+    if unit == "%":
+        return f"{sign}{labels.amount(abs(change))} points"
+    return sign + _figure_value(abs(change), unit)
+
+
+def figures_shown(figures: pd.DataFrame) -> pd.DataFrame:
+    """The compared headline figures as a page shows them, each in its unit's words: euros whole with "€",
+    percentages with "%", counts with thousands separators. Exports keep `Comparison.figures`' numbers."""
+    return pd.DataFrame(
+        [
+            {
+                "figure": row["figure"],
+                "before": _figure_value(row["before"], row["unit"]),
+                "after": _figure_value(row["after"], row["unit"]),
+                "change": _figure_change(row["change"], row["unit"]),
+            }
+            for row in figures.to_dict("records")
+        ],
+        columns=["figure", "before", "after", "change"],
     )

@@ -47,6 +47,12 @@ def test_the_demo_snapshots_are_listed_and_read_with_their_figures(app_for, demo
     # Comparison of the demo's two quarters: a chart and the moved use cases.
     assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
     assert any("movement" in frame.value.columns for frame in at.dataframe)
+    # The compared figures read in their units: euros whole, rates with %, changes signed.
+    figures = next(f.value for f in at.dataframe if "figure" in f.value.columns).set_index("figure")
+    value = figures.loc["Value delivered per year"]
+    assert value["after"].startswith("€") and "." not in value["after"]
+    assert figures.loc["Pilot decisions on time"]["after"].endswith("%")
+    assert all(change == "—" or change == "No change" or change[0] in "+−" for change in figures["change"])
 
 
 def test_an_approver_takes_the_running_quarter_and_a_repeat_is_refused(app_for, demo_copy_url):  # noqa: F811

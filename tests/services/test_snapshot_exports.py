@@ -223,6 +223,40 @@ def test_the_comparison_classifies_every_move():
     )
 
 
+def test_the_compared_figures_read_in_their_units_and_keep_their_numbers():
+    def content(quarter, active, value, on_time, on_track):
+        return {
+            "quarter": quarter,
+            "use_cases": [],
+            "kpis": [],
+            "headline": [
+                {"key": "active", "label": "Active use cases", "value": active, "unit": "count"},
+                {"key": "value_per_year", "label": "Value delivered per year", "value": value, "unit": "EUR"},
+                {
+                    "key": "pilot_decisions_on_time",
+                    "label": "Pilot decisions on time",
+                    "value": on_time,
+                    "unit": "%",
+                },
+            ],
+            "totals": {"kpi_health": {"on_track": on_track}},
+        }
+
+    result = comparing.compare(
+        content("2026-Q3", 4850, 774308476.41, 7.4, 9), content("2026-Q4", 7985, 929663352.72, 3.7, None)
+    )
+    shown = comparing.figures_shown(result.figures).set_index("figure")
+    assert list(shown.columns) == ["before", "after", "change"]
+    assert shown.loc["Active use cases"].tolist() == ["4,850", "7,985", "+3,135"]
+    assert shown.loc["Value delivered per year"].tolist() == ["€774,308,476", "€929,663,353", "+€155,354,876"]
+    assert shown.loc["Pilot decisions on time"].tolist() == ["7.4%", "3.7%", "−3.7 points"]
+    assert shown.loc["KPIs: on track"].tolist() == ["9", "—", "—"]
+    assert shown.loc["KPIs: achieved"].tolist() == ["—", "—", "—"]
+    # Exports keep the numbers.
+    value = result.figures[result.figures["figure"] == "Value delivered per year"].iloc[0]
+    assert (value["unit"], value["after"], value["change"]) == ("EUR", 929663352.72, 155354876.31)
+
+
 def test_the_demo_quarters_compare(demo):
     with Session(demo) as session:
         earlier = snapshots.get_snapshot(session, LAST_QUARTER.previous().label).content
