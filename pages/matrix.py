@@ -18,7 +18,8 @@ st.caption(
     "Every scored use case by its reviewers' mean impact and risk. Select a point to open the use case."
 )
 
-chosen = filter_bar("m_", ["sector", "team", "stage", "tier"])
+# Kept in the address, so the overview's "The full matrix" opens it filtered as the overview was.
+chosen = filter_bar("m_", ["sector", "team", "stage", "tier"], bind=True)
 filters = assessments.MatrixFilter(chosen.sectors, chosen.teams, chosen.stages, chosen.tiers)
 # The backlog's page is keyed by the filter: another filter starts again at its first page.
 page_key = f"m_backlog_page_{filters}"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from portfolio.lifecycle import ACTIVE
 from portfolio.models import (
     EXIT_STAGES,
     STAGE_ORDER,
@@ -18,6 +19,7 @@ from portfolio.models import (
 )
 from portfolio.scoring import Quadrant
 from portfolio.ui import charts, overview_charts
+from portfolio.ui.filters import as_query_params
 from portfolio.ui.format import (
     STAGE_COLOURS,
     day,
@@ -78,7 +80,19 @@ def matrix_and_backlog(view: Overview) -> None:
                     f"An even sample of {number(len(view.matrix))} of {number(view.matrix_total)} scored active "
                     "use cases."
                 )
-            st.page_link("pages/matrix.py", label="The full matrix", icon=":material/scatter_plot:")
+            st.page_link(
+                "pages/matrix.py",
+                label="The full matrix",
+                icon=":material/scatter_plot:",
+                # The use cases of the small matrix: the active ones, under the overview's filters.
+                query_params=as_query_params(
+                    "m_",
+                    stage=ACTIVE,
+                    sector=view.filters.sectors,
+                    team=view.filters.teams,
+                    tier=view.filters.tiers,
+                ),
+            )
     with backlog_col:
         st.markdown("**Top of the backlog: what to pilot next**")
         if not view.backlog:

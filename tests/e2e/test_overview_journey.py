@@ -65,3 +65,17 @@ def test_filters_are_kept_in_the_address(page, server):
     page.wait_for_url(re.compile(r"/portfolio\?.*sector=Retail"), timeout=60_000)
     settle(page)
     assert chosen(page, "sector") == "Retail"
+
+
+def test_the_full_matrix_opens_with_the_overviews_filters(page, server):
+    page.goto(f"{server}/?o_sector=Retail")
+    settle(page)
+    page.locator('[data-testid="stPageLink"] a', has_text="The full matrix").locator(
+        "visible=true"
+    ).first.click()
+    page.wait_for_url(re.compile(r"/matrix\?.*m_sector=Retail"), timeout=60_000)
+    settle(page)
+    expect(page.locator("h1").first).to_have_text("Impact and risk")
+    assert chosen(page, "m_sector") == "Retail"
+    # The small matrix shows the active use cases, so the full one opens on the same stages.
+    assert chosen(page, "m_stage").split() == ["Proposed", "Assessed", "Pilot", "Scale-up", "Production"]
