@@ -48,10 +48,17 @@ st.markdown(
 )
 
 
-def store(rows: list[dict], what: str) -> None:
+# Counts the results stored through the One result form: each count draws a fresh, empty form. A refused save
+# (a result already kept for that date, a value outside the unit) keeps what was typed, to fix and log again.
+ONE_FORM_ROUND = f"results_one_round_{kpi_id}"
+
+
+def store(rows: list[dict], what: str, *, from_one_form: bool = False) -> None:
     saved = context.attempt(lambda session: results.log_measurements(session, actor, kpi_id, rows))
     if saved is not None:
         st.session_state.pop("bulk_preview", None)
+        if from_one_form:
+            st.session_state[ONE_FORM_ROUND] = st.session_state.get(ONE_FORM_ROUND, 0) + 1
         st.session_state["results_stored"] = f"{what} stored for {plain(names[kpi_id])}."
         st.rerun()
 
@@ -64,16 +71,23 @@ if stored := st.session_state.pop("results_stored", None):
 one, many, upload, correct = st.tabs(
     ["One result", "Many at once", "Upload a CSV", "Correct a result"], key="results_tabs"
 )
-with one, st.form(f"one_{kpi_id}", clear_on_submit=True):
+one_round = st.session_state.get(ONE_FORM_ROUND, 0)
+with one, st.form(f"one_{kpi_id}_{one_round}"):
     cols = st.columns([1, 1, 2, 1])
-    measured_on = cols[0].date_input("Date", max_value=pd.Timestamp.today().date(), key=f"one_date_{kpi_id}")
-    value = cols[1].number_input(
-        "Value", value=None, step=0.1, key=f"one_value_{kpi_id}", placeholder="e.g. 8.2"
+    measured_on = cols[0].date_input(
+        "Date", max_value=pd.Timestamp.today().date(), key=f"one_date_{kpi_id}_{one_round}"
     )
-    note = cols[2].text_input("Note", key=f"one_note_{kpi_id}", max_chars=5000)
-    source = cols[3].text_input("Source", key=f"one_source_{kpi_id}", max_chars=200)
+    value = cols[1].number_input(
+        "Value", value=None, step=0.1, key=f"one_value_{kpi_id}_{one_round}", placeholder="e.g. 8.2"
+    )
+    note = cols[2].text_input("Note", key=f"one_note_{kpi_id}_{one_round}", max_chars=5000)
+    source = cols[3].text_input("Source", key=f"one_source_{kpi_id}_{one_round}", max_chars=200)
     if st.form_submit_button("Log result", type="primary"):
-        store([{"measured_on": measured_on, "value": value, "note": note, "source": source}], "The result is")
+        store(
+            [{"measured_on": measured_on, "value": value, "note": note, "source": source}],
+            "The result is",
+            from_one_form=True,
+        )
 
 
 def preview(rows: list[dict]) -> None:

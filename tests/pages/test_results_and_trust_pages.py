@@ -38,7 +38,7 @@ def test_logging_one_result_changes_the_status(app_for, database_url, admin, eng
     at = app_for(database_url, "pages/results.py")
     assert not at.exception
     assert "Status: :gray[**No recent data**]" in texts(at)
-    at.number_input(key=f"one_value_{kpi_id}").set_value(8.6)
+    at.number_input(key=f"one_value_{kpi_id}_0").set_value(8.6)
     next(b for b in at.button if b.label == "Log result").click().run()
     assert not at.exception and not at.error
     assert "Status: :green[**Achieved**]" in texts(at)
@@ -56,7 +56,7 @@ def test_the_kpi_selector_names_the_unit_as_the_kpi_tiles_do(app_for, database_u
 def test_a_value_outside_the_unit_is_refused_with_a_clear_message(app_for, database_url, admin, engine):
     _key, kpi_id = setup_kpi(engine, admin)
     at = app_for(database_url, "pages/results.py")
-    at.number_input(key=f"one_value_{kpi_id}").set_value(11.0)
+    at.number_input(key=f"one_value_{kpi_id}_0").set_value(11.0)
     next(b for b in at.button if b.label == "Log result").click().run()
     assert any("between 1 and 10 (got 11)" in as_shown(e.value) for e in at.error)
     with Session(engine) as session:
@@ -132,3 +132,32 @@ def test_the_trust_table_pages_through_many_use_cases(app_for, database_url, adm
     second_page = at.dataframe[0].value
     assert len(second_page) == total - 50
     assert not set(first_page["key"]) & set(second_page["key"])
+
+
+def test_a_refused_duplicate_result_keeps_what_was_typed(app_for, database_url, admin, engine):
+    """A result already kept for that date is refused; the Value, Note and Source stay, to change the date and
+    log again. A stored result starts a fresh, empty form."""
+    _key, kpi_id = setup_kpi(engine, admin)
+    with db.unit_of_work(engine) as session:
+        results.log_measurements(session, admin, kpi_id, [{"measured_on": TODAY, "value": 8.0}])
+    at = app_for(database_url, "pages/results.py")
+    at.number_input(key=f"one_value_{kpi_id}_0").set_value(8.6)
+    at.text_input(key=f"one_note_{kpi_id}_0").set_value("Survey of week 12")
+    at.text_input(key=f"one_source_{kpi_id}_0").set_value("Survey tool")
+    next(b for b in at.button if b.label == "Log result").click().run()
+    assert not at.exception
+    assert any("already has a value for" in as_shown(e.value) for e in at.error)
+    assert at.number_input(key=f"one_value_{kpi_id}_0").value == 8.6
+    assert at.text_input(key=f"one_note_{kpi_id}_0").value == "Survey of week 12"
+    assert at.text_input(key=f"one_source_{kpi_id}_0").value == "Survey tool"
+
+    at.date_input(key=f"one_date_{kpi_id}_0").set_value(TODAY - timedelta(days=1))
+    next(b for b in at.button if b.label == "Log result").click().run()
+    assert not at.exception and not at.error
+    with Session(engine) as session:
+        kept = session.exec(
+            select(Measurement.value, Measurement.note).order_by(Measurement.measured_on)
+        ).all()
+    assert [value for value, _note in kept] == [8.6, 8.0] and kept[0][1] == "Survey of week 12"
+    assert at.number_input(key=f"one_value_{kpi_id}_1").value is None  # a fresh form for the next result
+    assert at.text_input(key=f"one_note_{kpi_id}_1").value == ""
