@@ -189,11 +189,14 @@ def money(value: float | None, missing: str = EMPTY) -> str:
 
 
 def money_short(value: float | None) -> str:
-    """Euros rounded to fit a headline figure: "€2.6m", "€412k", "€950" (the overview and the board report)."""
+    """Euros rounded to fit a headline figure: "€1.1bn", "€2.6m", "€412k", "€950" (the overview and the board
+    report)."""
     if _missing(value):
         return EMPTY
     assert value is not None
     size, sign = abs(value), "−" if value < 0 else ""
+    if size >= 999_950_000:  # what would otherwise read "€1,000.0m"
+        return f"{sign}€{size / 1_000_000_000:,.1f}bn"
     if size >= 1_000_000:
         return f"{sign}€{size / 1_000_000:,.1f}m"
     if size >= 10_000:

@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from portfolio.labels import unit_name
 from portfolio.models import EXIT_STAGES, STAGE_ORDER, KpiStatus, LessonCategory, LessonOutcome, Stage
 
 # Whether a chart is checked against the Vega-Lite schema as it is drawn. The charts are built here, from
@@ -97,7 +98,7 @@ def kpi_trend(
 ) -> alt.LayerChart:
     """A KPI's measurements over time with its baseline and target as reference lines."""
     # A short axis title: a long one squeezes the plot (the KPI's name is the chart's title).
-    axis_title = unit or "Value"
+    axis_title = unit_name(unit) if unit else "Value"
     line = (
         alt.Chart(measurements)
         .mark_line(point=alt.OverlayMarkDef(size=30))

@@ -64,7 +64,8 @@ def test_numbers_money_and_plurals():
     assert labels.money(None, "not measured") == "not measured"
     assert labels.money_short(2_640_000) == "€2.6m" and labels.money_short(-412_300) == "−€412k"
     assert labels.money_short(950.4) == "€950" and labels.money_short(None) == labels.EMPTY
-    assert labels.money_short(1_085_000_000) == "€1,085.0m"
+    assert labels.money_short(1_085_000_000) == "€1.1bn" and labels.money_short(999_949_999) == "€999.9m"
+    assert labels.money_short(-2_500_000_000) == "−€2.5bn"
     assert labels.more(4031) == "and 4,031 more"
     assert labels.more(1234, " — see the Excel export") == "and 1,234 more — see the Excel export"
     assert labels.plural(1, "use case") == "1 use case"
