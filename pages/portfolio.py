@@ -137,6 +137,8 @@ SORT_KEY, DIRECTION_KEY, HEADER_CLICKS = (
     "portfolio_sort_direction",
     "portfolio_header_clicks",
 )
+# The page shown is kept apart from the Page box, which shows it and is drawn only when there is more than one.
+PAGE_KEY, PAGE_BOX_KEY = "portfolio_page_number", "portfolio_page_box"
 
 
 def sort_by_heading(table_key: str) -> None:
@@ -188,8 +190,8 @@ order = portfolio_list.PortfolioOrder(sort_by, DIRECTIONS[direction or "Ascendin
 # A page of rows at a time: nobody reads 10,000 rows, and sending them all to the browser costs every rerun.
 if st.session_state.get("portfolio_listing") != (filters, order):  # a new search, filter or sort: page one
     st.session_state["portfolio_listing"] = (filters, order)
-    st.session_state["portfolio_page_number"] = 1
-page_number = st.session_state["portfolio_page_number"]
+    st.session_state[PAGE_KEY] = 1
+page_number = st.session_state[PAGE_KEY]
 result = read(portfolio_list.portfolio_rows, filters, page_number, portfolio_list.PAGE_SIZE, order)
 table = result.rows
 shown = table.assign(
@@ -201,6 +203,9 @@ shown = table.assign(
 )
 # The sorted column's heading says so, as the browser's own sorting would.
 headings = HEADINGS | {order.column: HEADINGS[order.column] + (" ↓" if order.descending else " ↑")}
+# A sort by a column the view leaves out shows that column too, after key and title: else the order looks random.
+view_columns = VIEWS[view or "Where it stands"]
+sorted_column = [] if order.column in ("key", "title", *view_columns) else [order.column]
 table_key = f"portfolio_table_{result.page}_{st.session_state.get(HEADER_CLICKS, 0)}"
 selection = st.dataframe(
     shown,
@@ -210,7 +215,7 @@ selection = st.dataframe(
     hide_index=True,
     row_height=66,  # above 64 px Streamlit wraps text: long titles take a second line rather than being cut
     height=min(38 + 66 * len(shown), 700),
-    column_order=["key", "title", *VIEWS[view or "Where it stands"]],
+    column_order=["key", "title", *sorted_column, *view_columns],
     column_config={
         "key": st.column_config.TextColumn(headings["key"], width=72, pinned=True),
         "title": st.column_config.TextColumn(headings["title"], width=240),
@@ -251,11 +256,16 @@ selection = st.dataframe(
 
 
 def go_to(page: int) -> None:
-    st.session_state["portfolio_page_number"] = page
+    st.session_state[PAGE_KEY] = page
+
+
+def go_to_typed_page() -> None:
+    st.session_state[PAGE_KEY] = st.session_state[PAGE_BOX_KEY]
 
 
 if result.pages > 1:
-    pager = st.container(horizontal=True, vertical_alignment="center")
+    st.session_state[PAGE_BOX_KEY] = result.page  # after Previous, Next or a new search: the page shown
+    pager = st.container(horizontal=True, vertical_alignment="bottom")
     pager.button(
         "Previous",
         key="portfolio_previous",
@@ -272,6 +282,16 @@ if result.pages > 1:
         disabled=result.page >= result.pages,
         on_click=go_to,
         args=(result.page + 1,),
+    )
+    pager.number_input(
+        f"Page (of {result.pages:,})",
+        min_value=1,
+        max_value=result.pages,
+        step=1,
+        key=PAGE_BOX_KEY,
+        on_change=go_to_typed_page,
+        width=130,
+        help="Type a page number and press Enter to go straight to it.",
     )
     pager.caption(
         f"{plural(result.matching, 'use case')}: {result.first:,}–{result.first + len(table) - 1:,} shown "

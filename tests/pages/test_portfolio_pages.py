@@ -259,3 +259,67 @@ def test_sort_order_and_view_survive_a_search_with_no_hits(app_for, database_url
     at.text_input(key="q").set_value("").run()
     assert drawn(at.selectbox(key="portfolio_sort")) == ["Use case"]
     assert drawn(at.button_group(key="portfolio_sort_direction")) == [":material/arrow_downward:"]
+
+
+def test_a_page_number_typed_goes_straight_to_that_page(app_for, database_url, engine):
+    """Beside Previous and Next, the Page box jumps to any page; it shows the page shown after Previous, and a
+    new sort or filter starts again at page one."""
+    from portfolio.demo.scale import generate_scale_portfolio
+
+    generate_scale_portfolio(engine, 230, measurements=0)
+    at = app_for(database_url, "pages/portfolio.py")
+    page_box = at.number_input(key="portfolio_page_box")
+    assert page_box.label == "Page (of 3)" and page_box.value == 1
+    page_box.set_value(3).run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["key"]) == [f"UC-{n:04d}" for n in range(201, 231)]
+    assert "201–230 shown (page 3 of 3)" in texts(at)
+    at.button(key="portfolio_previous").click().run()
+    assert at.number_input(key="portfolio_page_box").value == 2
+    assert list(at.dataframe[0].value["key"]) == [f"UC-{n:04d}" for n in range(101, 201)]
+    at.button_group(key="portfolio_sort_direction").set_value("Descending").run()  # a new sort: page one
+    assert at.number_input(key="portfolio_page_box").value == 1
+    assert "1–100 shown (page 1 of 3)" in texts(at)
+    at.number_input(key="portfolio_page_box").set_value(2).run()
+    at.text_input(key="q").set_value("UC-00").run()  # a new search: page one of its 99 use cases, no pager
+    assert not at.number_input and "99 use cases" in texts(at)
+    at.text_input(key="q").set_value("").run()
+    assert at.number_input(key="portfolio_page_box").value == 1
+    assert at.dataframe[0].value["key"].iloc[0] == "UC-0230"
+    assert not at.exception
+
+
+def test_a_sort_by_a_column_the_view_leaves_out_shows_that_column(app_for, demo_url):
+    import json
+
+    at = app_for(demo_url, "pages/portfolio.py")
+    assert list(at.dataframe[0].proto.column_order) == [
+        "key",
+        "title",
+        "stage",
+        "days_in_stage",
+        "owner",
+        "quadrant",
+    ]
+    at.selectbox(key="portfolio_sort").set_value("impact").run()
+    table = at.dataframe[0]
+    assert list(table.proto.column_order) == [
+        "key",
+        "title",
+        "impact",
+        "stage",
+        "days_in_stage",
+        "owner",
+        "quadrant",
+    ]
+    assert json.loads(table.proto.columns)["impact"]["label"] == "Impact ↑"
+    at.button_group(key="portfolio_columns").set_value("Scores and risk").run()  # shown there already, once
+    assert list(at.dataframe[0].proto.column_order).count("impact") == 1
+    assert list(at.dataframe[0].proto.column_order)[:3] == ["key", "title", "impact"]
+    at.selectbox(key="portfolio_sort").set_value("title").run()
+    assert list(at.dataframe[0].proto.column_order)[:3] == [
+        "key",
+        "title",
+        "impact",
+    ]  # the view's own columns
+    assert not at.exception
