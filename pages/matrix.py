@@ -53,7 +53,8 @@ with st.container():
 with st.container():
     st.subheader("Backlog: what to pilot next")
     st.caption(
-        f"Scored use cases not yet in a pilot, ranked by **{PRIORITY_FORMULA}** (impact and risk on 0–100)."
+        f"Scored use cases not yet in a pilot, ranked by **{PRIORITY_FORMULA}** (impact and risk on 0–100). "
+        "Prohibited practices are left out: they may never enter one."
     )
     if not view.backlog_total:
         st.caption("Nothing waiting.")
