@@ -8,8 +8,8 @@ import streamlit as st
 from portfolio.errors import PortfolioError
 from portfolio.models import Role, SnapshotStatus, Stage, utc_now
 from portfolio.quarters import quarter_of
-from portfolio.reports import snapshot_export, snapshot_views
-from portfolio.reports.board import Rows, more_line
+from portfolio.reports import board, snapshot_export, snapshot_views
+from portfolio.reports.board import ListWords, Rows, more_line
 from portfolio.reports.compare import UNCHANGED, figures_shown
 from portfolio.services import snapshots
 from portfolio.ui import charts, context
@@ -152,44 +152,28 @@ if fmt:
 st.caption(f"SHA-256 {view.checksum}, verified just now.")
 
 
-def board_list(headers: list[str], rows: Rows, empty: str) -> None:
-    """One of the board report's lists as the report shows it: its first rows and how many more there are;
-    `empty` says so when it has none (rather than a table without headings)."""
+def board_list(words: ListWords, rows: Rows) -> None:
+    """One of the board report's lists as the report shows it: its first rows and how many more there are, or
+    the report's sentence for an empty one (rather than a table without headings)."""
     if not rows.shown:
-        st.caption(empty)
+        st.caption(words.empty)
         return
-    st.dataframe([dict(zip(headers, row, strict=True)) for row in rows.shown], hide_index=True)
+    st.dataframe([dict(zip(words.headings, row, strict=True)) for row in rows.shown], hide_index=True)
     more = more_line(rows)
     if more:
         st.caption(more)
 
 
 with st.expander(f"Pilots needing a decision ({report.purgatory.total:,})"):
-    board_list(
-        ["Key", "Use case", "Owner", "Days in pilot", "Decision date", "Why"],
-        report.purgatory,
-        "No pilot was past its decision date or over the time limit.",
-    )
+    board_list(board.PURGATORY, report.purgatory)
 with st.expander(
     f"Decisions of the quarter ({plural(report.decisions.total, 'gate decision')}, "
     f"{plural(report.reviews.total, 'pilot review')})"
 ):
-    board_list(
-        ["Date", "Key", "Use case", "Decision", "By", "Rationale"],
-        report.decisions,
-        "No gate decision was recorded this quarter.",
-    )
-    board_list(
-        ["Date", "Key", "Use case", "Pilot review", "Reason"],
-        report.reviews,
-        "No pilot review was recorded this quarter.",
-    )
+    board_list(board.DECISIONS, report.decisions)
+    board_list(board.REVIEWS, report.reviews)
 with st.expander(f"Lessons of the quarter ({report.lessons.total:,})"):
-    board_list(
-        ["Key", "Lesson", "Outcome", "What we would do differently"],
-        report.lessons,
-        "No lesson was recorded this quarter.",
-    )
+    board_list(board.LESSONS, report.lessons)
 
 st.subheader("Compare two snapshots")
 if len(ids) < 2:

@@ -23,6 +23,34 @@ STATUS_WEIGHT = {KpiStatus.off_track: 0, KpiStatus.no_recent_data: 1}
 OUTCOME_WEIGHT = {LessonOutcome.failure: 0, LessonOutcome.partial: 1, LessonOutcome.success: 2}
 
 
+@dataclass(frozen=True)
+class ListWords:
+    """A list of the report as every form of it shows it (HTML, PDF, the Quarterly snapshots page)."""
+
+    headings: list[str]
+    empty: str  # said instead of a table when the list has no rows
+
+
+KPI_CONCERNS = ListWords(
+    ["Key", "Use case", "KPI", "Status"],
+    "No KPI of a pilot, scale-up or live use case is off track or without recent data.",
+)
+TRUST_GAPS = ListWords(["Key", "Use case", "Stage", "Gaps"], "No trust gaps.")
+PURGATORY = ListWords(
+    ["Key", "Use case", "Owner", "Days in pilot", "Decision date", "Why"],
+    "No pilot is past its decision date or over the time limit.",
+)
+DECISIONS = ListWords(
+    ["Date", "Key", "Use case", "Decision", "By", "Rationale"], "No gate decision was recorded this quarter."
+)
+REVIEWS = ListWords(
+    ["Date", "Key", "Use case", "Pilot review", "Reason"], "No pilot review was recorded this quarter."
+)
+LESSONS = ListWords(
+    ["Key", "Lesson", "Outcome", "What we would do differently"], "No lesson was recorded this quarter."
+)
+
+
 def more_line(rows: Rows) -> str | None:
     """The line under a shortened list: "and 1,234 more — see the Excel export"."""
     return labels.more(rows.more, " — see the Excel export") if rows.more else None

@@ -5,7 +5,18 @@ from html import escape
 from typing import Any
 
 from portfolio.reports import charts
-from portfolio.reports.board import BoardReport, Rows, more_line
+from portfolio.reports.board import (
+    DECISIONS,
+    KPI_CONCERNS,
+    LESSONS,
+    PURGATORY,
+    REVIEWS,
+    TRUST_GAPS,
+    BoardReport,
+    ListWords,
+    Rows,
+    more_line,
+)
 
 STYLE = """
 body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; color: #1f2933; margin: 0; background: #f5f7fa; }
@@ -30,10 +41,10 @@ footer { margin-top: 36px; font-size: 11px; color: #7b8794; word-break: break-al
 """
 
 
-def _table(headers: list[str], rows: Rows, empty: str) -> str:
+def _table(words: ListWords, rows: Rows) -> str:
     if not rows.total:
-        return f'<p class="empty">{escape(empty)}</p>'
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+        return f'<p class="empty">{escape(words.empty)}</p>'
+    head = "".join(f"<th>{escape(h)}</th>" for h in words.headings)
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows.shown
     )
@@ -70,37 +81,17 @@ def board_html(report: BoardReport, content: dict[str, Any]) -> bytes:
         ),
         "<h2>KPI health</h2>",
         charts.svg(charts.kpi_health(totals), "kpis"),
-        _table(
-            ["Key", "Use case", "KPI", "Status"],
-            report.kpi_concerns,
-            "No KPI of a pilot, scale-up or live use case is off track or without recent data.",
-        ),
+        _table(KPI_CONCERNS, report.kpi_concerns),
         "<h2>Trust</h2>",
         f"<p>{escape(report.trust_summary)}</p>",
-        _table(["Key", "Use case", "Stage", "Gaps"], report.trust_gaps, "No trust gaps."),
+        _table(TRUST_GAPS, report.trust_gaps),
         "<h2>Pilots needing a decision</h2>",
-        _table(
-            ["Key", "Use case", "Owner", "Days in pilot", "Decision date", "Why"],
-            report.purgatory,
-            "No pilot is past its decision date or over the time limit.",
-        ),
+        _table(PURGATORY, report.purgatory),
         "<h2>Decisions of the quarter</h2>",
-        _table(
-            ["Date", "Key", "Use case", "Decision", "By", "Rationale"],
-            report.decisions,
-            "No gate decision was recorded this quarter.",
-        ),
-        _table(
-            ["Date", "Key", "Use case", "Pilot review", "Reason"],
-            report.reviews,
-            "No pilot review was recorded this quarter.",
-        ),
+        _table(DECISIONS, report.decisions),
+        _table(REVIEWS, report.reviews),
         "<h2>Lessons of the quarter</h2>",
-        _table(
-            ["Key", "Lesson", "Outcome", "What we would do differently"],
-            report.lessons,
-            "No lesson was recorded this quarter.",
-        ),
+        _table(LESSONS, report.lessons),
         f"<footer>{escape(report.footer)}</footer>",
         "</main></body></html>",
     ]

@@ -26,7 +26,18 @@ from reportlab.platypus import (
 )
 
 from portfolio.reports import charts
-from portfolio.reports.board import BoardReport, Rows, more_line
+from portfolio.reports.board import (
+    DECISIONS,
+    KPI_CONCERNS,
+    LESSONS,
+    PURGATORY,
+    REVIEWS,
+    TRUST_GAPS,
+    BoardReport,
+    ListWords,
+    Rows,
+    more_line,
+)
 
 FONTS = Path(reportlab.__file__).parent / "fonts"
 INK, MUTED, RULE, HEADER = (
@@ -75,10 +86,10 @@ def _chart(chart: Any, width: float) -> Image:
     return image
 
 
-def _table(headers: list[str], rows: Rows, widths: list[float], empty: str, s: dict) -> list[Any]:
+def _table(words: ListWords, rows: Rows, widths: list[float], s: dict) -> list[Any]:
     if not rows.total:
-        return [_p(empty, s["empty"])]
-    data = [[_p(h, s["head"]) for h in headers]] + [
+        return [_p(words.empty, s["empty"])]
+    data = [[_p(h, s["head"]) for h in words.headings]] + [
         [_p(cell, s["cell"]) for cell in row] for row in rows.shown
     ]
     total = sum(widths)
@@ -147,49 +158,17 @@ def board_pdf(report: BoardReport, content: dict[str, Any]) -> bytes:
             PAGE_WIDTH * 0.75,
         ),
         _p("KPIs off track or without recent data", s["h2"]),
-        *_table(
-            ["Key", "Use case", "KPI", "Status"],
-            report.kpi_concerns,
-            [1.5, 4, 4, 1.8],
-            "No KPI of a pilot, scale-up or live use case is off track or without recent data.",
-            s,
-        ),
+        *_table(KPI_CONCERNS, report.kpi_concerns, [1.5, 4, 4, 1.8], s),
         _p("Trust", s["h2"]),
         _p(report.trust_summary, s["body"]),
-        *_table(
-            ["Key", "Use case", "Stage", "Gaps"], report.trust_gaps, [1.5, 4, 1.4, 4], "No trust gaps.", s
-        ),
+        *_table(TRUST_GAPS, report.trust_gaps, [1.5, 4, 1.4, 4], s),
         _p("Pilots needing a decision", s["h2"]),
-        *_table(
-            ["Key", "Use case", "Owner", "Days in pilot", "Decision date", "Why"],
-            report.purgatory,
-            [1.5, 3.4, 1.9, 1, 1.6, 3.6],
-            "No pilot is past its decision date or over the time limit.",
-            s,
-        ),
+        *_table(PURGATORY, report.purgatory, [1.5, 3.4, 1.9, 1, 1.6, 3.6], s),
         _p("Decisions of the quarter", s["h2"]),
-        *_table(
-            ["Date", "Key", "Use case", "Decision", "By", "Rationale"],
-            report.decisions,
-            [1.6, 1.5, 2.6, 1.7, 1.6, 4.4],
-            "No gate decision was recorded this quarter.",
-            s,
-        ),
-        *_table(
-            ["Date", "Key", "Use case", "Pilot review", "Reason"],
-            report.reviews,
-            [1.6, 1.5, 2.8, 1.9, 5],
-            "No pilot review was recorded this quarter.",
-            s,
-        ),
+        *_table(DECISIONS, report.decisions, [1.6, 1.5, 2.6, 1.7, 1.6, 4.4], s),
+        *_table(REVIEWS, report.reviews, [1.6, 1.5, 2.8, 1.9, 5], s),
         _p("Lessons of the quarter", s["h2"]),
-        *_table(
-            ["Key", "Lesson", "Outcome", "What we would do differently"],
-            report.lessons,
-            [1.5, 3.4, 1.5, 6],
-            "No lesson was recorded this quarter.",
-            s,
-        ),
+        *_table(LESSONS, report.lessons, [1.5, 3.4, 1.5, 6], s),
         Spacer(1, 6 * mm),
     ]
 

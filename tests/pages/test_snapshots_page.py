@@ -106,7 +106,7 @@ def test_an_empty_list_of_the_quarter_says_so_instead_of_an_empty_table(app_for,
     assert not at.exception and not at.error, [e.value for e in at.error]
     captions = [c.value for c in at.caption]
     for empty in (
-        "No pilot was past its decision date or over the time limit.",
+        "No pilot is past its decision date or over the time limit.",
         "No gate decision was recorded this quarter.",
         "No pilot review was recorded this quarter.",
         "No lesson was recorded this quarter.",
