@@ -13,7 +13,8 @@ from portfolio import frames, scoring
 from portfolio.labels import label
 from portfolio.models import AiActTier, Assessment, AssessmentScore, Criterion, Stage, UseCase
 from portfolio.scoring import Quadrant
-from portfolio.services.use_cases import quadrant_thresholds
+from portfolio.services.use_cases import PortfolioFilter, quadrant_thresholds
+from portfolio.services.use_cases.listing import filtered
 from portfolio.sql_functions import evenly_sampled
 
 MAX_POINTS = 1_500  # beyond a few thousand marks a scatter is unreadable and slow to draw
@@ -98,16 +99,14 @@ def waiting_for_a_pilot() -> Any:
 
 
 def _scored(query: Any, filters: MatrixFilter) -> Any:
-    query = query.where(col(UseCase.impact_score).is_not(None), col(UseCase.risk_score).is_not(None))
-    for column, values in (
-        (UseCase.sector, filters.sectors),
-        (UseCase.team, filters.teams),
-        (UseCase.stage, filters.stages),
-        (UseCase.ai_act_tier, filters.tiers),
-    ):
-        if values:
-            query = query.where(col(column).in_(values))
-    return query
+    """`query` narrowed to the scored use cases `filters` match, by the portfolio's one filter rule."""
+    scored = query.where(col(UseCase.impact_score).is_not(None), col(UseCase.risk_score).is_not(None))
+    return filtered(
+        scored,
+        PortfolioFilter(
+            stages=filters.stages, sectors=filters.sectors, teams=filters.teams, tiers=filters.tiers
+        ),
+    )
 
 
 def _reach(session: Session, use_case_ids: Any) -> dict[int, float]:
